@@ -1,13 +1,307 @@
-"""Statistical boilerplate detection for lines the explicit rules did not decide.
+"""Statistical boilerplate detection for lines the explicit rules did not decide (issue 3).
 
-Placeholder until the line classifier lands (issue 3): it decides nothing.
+Each line gets cheap, language-independent features (length, sentence punctuation, stopword
+share in the document's language, capitalisation, digits/separators, link-like text, a
+multilingual UI-phrase lexicon, title similarity, in-document and run-level repetition,
+position relative to the densest run of prose). A logistic model (stage 1) turns them into
+P(body); a second logistic model (stage 2) smooths that with the neighbours' scores, so a
+short heading between paragraphs stays while a short line inside a menu goes. Weights,
+scalers and the threshold are data: ``models/boilerplate.json``, fitted by
+``benchmarks/fit_boilerplate.py``.
+
+Categories: ``menu``, ``share``, ``related-links``, ``newsletter``, ``follow``, ``comments``,
+``cookie-notice``, ``advertisement``, ``image-credit``, ``copyright``, ``promo`` (lexicon
+categories, ``rules/ui_phrases.yaml``), ``repeated`` (line recurs across the run) and
+``boilerplate`` (everything else the model removes).
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
 from copydesk.corpus import CorpusStats
 
+_WORD = re.compile(r"\w+")
+_END_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
+_INNER_PUNCT = re.compile(r"[,;:.](?=\s)")
+_SEPARATORS = re.compile(r"[|•›»«·/>]|\s[-–—]\s")
+_LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
+_BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
+_STRIP = re.compile(r"^[\W_]+|[\W_]+$")
+_DIGIT = re.compile(r"\d")
+_UPPER_START = re.compile(r"^[^\W\d_]")
 
+PROSE_MIN_WORDS = 7
+SHORT_LINE_WORDS = 5
+MIN_DOCS_FOR_DF = 20
+
+FEATURES = (
+    "words", "end_punct", "colon_end", "punct_rate", "stop", "caps", "allcaps", "digits",
+    "seps", "link", "bullet", "ui_start", "ui_full", "title_sim", "dup", "df", "pos",
+    "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
+)
+STAGE2 = ("logit", "prev", "next", "window", "in_region", "dist", "words")
+
+
+# --------------------------------------------------------------------------- data files
+@lru_cache(maxsize=1)
+def _stoplists() -> tuple[tuple[str, frozenset[str]], ...]:
+    import justext
+
+    names = justext.get_stoplists()
+    return tuple((n, frozenset(justext.get_stoplist(n))) for n in sorted(names))
+
+
+@lru_cache(maxsize=1)
+def _ui_lexicon() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(category, compiled 'line starts with a phrase' regex) from ui_phrases.yaml."""
+    text = resources.files("copydesk").joinpath("rules/ui_phrases.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    out = []
+    for category, phrases in data.items():
+        alts = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
+        pattern = "|".join(re.escape(p) for p in alts)
+        out.append((category, re.compile(rf"^(?:{pattern})(?!\w)")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict:
+    """The fitted weights (``models/boilerplate.json``)."""
+    text = resources.files("copydesk").joinpath("models/boilerplate.json").read_text("utf-8")
+    return json.loads(text)
+
+
+# --------------------------------------------------------------------------- features
+def pick_stoplist(lines: list[str]) -> tuple[str, frozenset[str]]:
+    """The stoplist (language) covering most of the document's distinct words."""
+    words = {w.casefold() for line in lines for w in _WORD.findall(line)}
+    best = max(_stoplists(), key=lambda item: len(words & item[1]))
+    return best
+
+
+def ui_hit(line: str) -> tuple[str | None, int]:
+    """(category, words covered by the phrase) when the line starts with a UI phrase."""
+    norm = _STRIP.sub("", line.casefold())
+    if not norm or norm[0].isdigit():
+        return None, 0
+    for category, pattern in _ui_lexicon():
+        m = pattern.match(norm)
+        if m:
+            return category, max(1, len(_WORD.findall(m.group(0))))
+    return None, 0
+
+
+def densest_region(scores: list[float]) -> tuple[int, int]:
+    """Max-subarray [start, end] over line scores (the article is a contiguous region)."""
+    best, best_span = -math.inf, (0, -1)
+    run, start = 0.0, 0
+    for i, s in enumerate(scores):
+        if run <= 0:
+            run, start = s, i
+        else:
+            run += s
+        if run > best:
+            best, best_span = run, (start, i)
+    return best_span
+
+
+@dataclass
+class LineInfo:
+    """Raw per-line measurements kept for explanations."""
+
+    words: int
+    prose: bool
+    ui: str | None
+    short_run: int
+    dist: int
+    df_share: float
+
+
+def _title_tokens(title: str | None) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(title or "")}
+
+
+def _short_runs(n_words: list[int]) -> list[int]:
+    """Length of the run of consecutive short lines each line belongs to (0 if not short)."""
+    runs = [0] * len(n_words)
+    i = 0
+    while i < len(n_words):
+        if n_words[i] > SHORT_LINE_WORDS:
+            i += 1
+            continue
+        j = i
+        while j < len(n_words) and n_words[j] <= SHORT_LINE_WORDS:
+            j += 1
+        for k in range(i, j):
+            runs[k] = j - i
+        i = j
+    return runs
+
+
+def line_features(
+    lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None
+) -> tuple[list[list[float]], list[LineInfo]]:
+    """Feature vectors (order: FEATURES) and raw measurements for every line."""
+    n = len(lines)
+    _, stop = pick_stoplist(lines)
+    tokens = [_WORD.findall(line) for line in lines]
+    n_words = [len(t) for t in tokens]
+    ends = [bool(_END_SENTENCE.search(line)) for line in lines]
+    prose = [w >= PROSE_MIN_WORDS and (e or w >= 20) for w, e in zip(n_words, ends, strict=True)]
+    start, end = densest_region([w if p else -5.0 for w, p in zip(n_words, prose, strict=True)])
+    runs = _short_runs(n_words)
+    log_words = [math.log1p(w) for w in n_words]
+    total_words = sum(n_words) or 1
+    doc_prose = sum(w for w, p in zip(n_words, prose, strict=True) if p) / total_words
+    counts: dict[str, int] = {}
+    keys = [line.strip().casefold() for line in lines]
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    title_toks = _title_tokens(title)
+    use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
+    rows, infos = [], []
+    for i, line in enumerate(lines):
+        toks, w = tokens[i], n_words[i]
+        low = [t.casefold() for t in toks]
+        alpha = [t for t in toks if not t.isdigit()]
+        caps = sum(1 for t in alpha if _UPPER_START.match(t) and t[0].isupper())
+        letters = [c for c in line if c.isalpha()]
+        allcaps = len(letters) >= 4 and all(c.isupper() for c in letters if c.lower() != c)
+        category, covered = ui_hit(line) if w <= 25 else (None, 0)
+        dist = 0 if start <= i <= end else (start - i if i < start else i - end)
+        df_share = stats.doc_frequency(line) / stats.n_docs if use_df else 0.0
+        nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
+        sim = len(set(low) & title_toks) / len(set(low) | title_toks) if title_toks and low else 0
+        rows.append([
+            log_words[i],
+            float(ends[i]),
+            float(line.rstrip().endswith(":")),
+            min(1.0, len(_INNER_PUNCT.findall(line)) / max(w, 1) * 5),
+            sum(1 for t in low if t in stop) / w if w else 0.0,
+            caps / len(alpha) if alpha else 0.0,
+            float(allcaps),
+            min(1.0, len(_DIGIT.findall(line)) / max(len(line), 1) * 5),
+            min(3.0, float(len(_SEPARATORS.findall(line)))),
+            float(bool(_LINKLIKE.search(line))),
+            float(bool(_BULLET.match(line))),
+            float(category is not None),
+            float(category is not None and w <= covered + 2),
+            sim,
+            float(counts[keys[i]] > 1),
+            df_share,
+            i / max(n - 1, 1),
+            float(dist == 0),
+            math.log1p(dist),
+            math.log1p(runs[i]),
+            sum(nb) / len(nb) if nb else 0.0,
+            float(0 < i < n - 1 and prose[i - 1] and prose[i + 1]),
+            doc_prose,
+            math.log1p(n),
+        ])
+        infos.append(LineInfo(w, prose[i], category, runs[i], dist, df_share))
+    return rows, infos
+
+
+# --------------------------------------------------------------------------- model
+def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
+    """Logit and per-feature contributions of a standardised logistic model."""
+    contrib = [
+        wt * (v - m) / s
+        for v, m, s, wt in zip(x, part["mean"], part["scale"], part["coef"], strict=True)
+    ]
+    return part["intercept"] + sum(contrib), contrib
+
+
+def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float]]:
+    """Context features: own logit, neighbours' logits, window mean, region position."""
+    n = len(logits)
+    i_region, i_dist, i_words = FEATURES.index("in_region"), FEATURES.index("dist"), 0
+    out = []
+    for i in range(n):
+        prev = logits[i - 1] if i > 0 else -3.0
+        nxt = logits[i + 1] if i < n - 1 else -3.0
+        win = logits[max(0, i - 3): i + 4]
+        row = rows[i]
+        out.append([logits[i], prev, nxt, sum(win) / len(win), row[i_region], row[i_dist],
+                    row[i_words]])
+    return out
+
+
+def score_lines(
+    lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
+    model: dict | None = None,
+) -> tuple[list[float], list[list[float]], list[list[float]], list[LineInfo]]:
+    """P(body) for every line, stage-1 contributions, feature rows and raw measurements."""
+    model = model or load_model()
+    rows, infos = line_features(lines, title=title, stats=stats)
+    stage1 = [_linear(r, model["stage1"]) for r in rows]
+    logits = [max(-30.0, min(30.0, z)) for z, _ in stage1]
+    probs = [
+        1 / (1 + math.exp(-max(-30.0, min(30.0, _linear(r, model["stage2"])[0]))))
+        for r in stage2_rows(logits, rows)
+    ]
+    return probs, [c for _, c in stage1], rows, infos
+
+
+# --------------------------------------------------------------------------- explanations
+def _describe(name: str, info: LineInfo, row: list[float]) -> str:
+    value = row[FEATURES.index(name)]
+    text = {
+        "words": f"{info.words} words",
+        "end_punct": "no sentence punctuation" if not value else "ends like a sentence",
+        "stop": f"stopwords {value:.0%}",
+        "caps": f"{value:.0%} capitalised words",
+        "allcaps": "all caps",
+        "digits": "many digits",
+        "seps": "separator characters",
+        "link": "link-like text",
+        "ui_start": f"UI phrase ({info.ui})",
+        "ui_full": f"UI phrase ({info.ui}) is the whole line",
+        "title_sim": "repeats the title",
+        "dup": "repeated in the document",
+        "df": f"in {info.df_share:.0%} of the run's documents",
+        "in_region": "outside the main text",
+        "dist": f"{info.dist} lines from main text",
+        "short_run": f"in a run of {info.short_run} short lines",
+        "nb_words": "short neighbours",
+        "between_prose": "not between paragraphs",
+        "punct_rate": "little inner punctuation",
+        "colon_end": "ends with a colon",
+        "bullet": "list marker",
+        "pos": "position in page",
+        "doc_prose": "little prose in the document",
+        "n_lines": "document length",
+    }
+    return text.get(name, name)
+
+
+def explain(p_body: float, contrib: list[float], info: LineInfo, row: list[float]) -> str:
+    """'p_body=0.08: 2 words, no sentence punctuation, ...' from the top negative terms."""
+    order = sorted(range(len(contrib)), key=lambda k: contrib[k])
+    top = [_describe(FEATURES[k], info, row) for k in order[:3] if contrib[k] < 0]
+    return f"p_body={p_body:.2f}: " + ", ".join(top)
+
+
+def categorise(info: LineInfo) -> str:
+    """Debris category: the lexicon's, ``repeated`` for run-wide lines, ``menu`` or generic."""
+    if info.ui:
+        return info.ui
+    if info.df_share >= 0.1:
+        return "repeated"
+    if info.short_run >= 3 and info.dist > 0:
+        return "menu"
+    return "boilerplate"
+
+
+# --------------------------------------------------------------------------- entry point
 def find_boilerplate(
     lines: list[str],
     labels: list[str | None],
@@ -20,4 +314,14 @@ def find_boilerplate(
     ``lines`` are the document's non-blank lines in order; ``labels[i]`` is the category the
     rule pass already gave line i (None = body so far).
     """
-    return {}
+    if not lines:
+        return {}
+    model = load_model()
+    probs, contribs, rows, infos = score_lines(lines, title=title, stats=stats, model=model)
+    threshold = model["threshold"]
+    out: dict[int, tuple[str, str]] = {}
+    for i, p in enumerate(probs):
+        if labels[i] is not None or p >= threshold:
+            continue
+        out[i] = (categorise(infos[i]), explain(p, contribs[i], infos[i], rows[i]))
+    return out

@@ -17,7 +17,7 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, Any]
         url=url,
         include_comments=False,
         include_tables=True,
-        favor_recall=True,
+        favor_precision=True,
         with_metadata=True,
     )
     if doc is None:
