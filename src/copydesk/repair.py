@@ -1,0 +1,432 @@
+"""Punctuation repair for text that went through a lossy scraper.
+
+A lossy scraper made curly double quotes straight, dropped every other non-ASCII character
+and collapsed runs of spaces: "Kyiv’s" became "Kyivs", "membership—a point" became
+"membershipa point", "café" became "caf". Each suspicious token is treated as a real text
+with one character dropped. Candidates insert a character such scrapers drop (’ before a
+contraction suffix, a dash between two fused words, an accented letter) and are kept only
+when the evidence for the candidate (wordfreq frequency, capitalised stems seen in the
+document or in the run, grammatical context) beats the token as written by a margin.
+
+Precision first: a document is repaired only when it looks lossy (strong suspects such as
+"dont" or "Kyivs" and no surviving typographic marks); real words ("States", "Weeks",
+"news") are left alone unless context settles it; dashes dropped with their spaces leave no
+token behind and are only flagged (``suspect-dash:<left> <right>``).
+
+Style. ``"typographic"`` restores ’ and — (– in number ranges); ``"ascii"`` restores ' and
+``--`` (``-`` in ranges) and never restores accents. ``"auto"`` follows the document's own
+convention for the *dropped* characters: an ASCII ' that survived in a lossy document
+("Putin's") was ASCII in the source — the scraper kept it — so it says nothing about the
+characters that were dropped, which were non-ASCII by construction. Auto therefore restores
+the typographic character, unless the document still shows a non-ASCII apostrophe or dash of
+its own (e.g. ʼ or –), which is then reused.
+"""
+
+from __future__ import annotations
+
+import collections
+import collections.abc
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from wordfreq import zipf_frequency
+
+from copydesk.document import Repair
+
+__all__ = ["RepairResult", "repair_text", "stem_counts"]
+
+STYLES = ("auto", "ascii", "typographic")
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_UWORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_TYPO_APOS = "’ʼ"
+_TYPO_DASH = "—–"
+_APOS = "\0"  # placeholder for the apostrophe chosen by style
+_BOUNDARY = set('.!?:;"()[]\n')
+
+
+@dataclass
+class RepairResult:
+    """Repaired text, the reversible repairs made, and flags raised."""
+
+    text: str
+    repairs: list[Repair] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    word: str
+    prev: str | None  # previous word (lowercase) when only spaces separate them
+    next: str | None  # next word (as written) when only a space separates them
+    clause_start: bool  # at the start of a sentence, line or quote
+
+
+@dataclass
+class _Edit:
+    start: int
+    end: int
+    new: str
+    kind: str
+    evidence: str
+    strong: bool  # strong enough on its own to show the document is lossy
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    path = resources.files("copydesk") / "rules" / "repair.yaml"
+    rules = yaml.safe_load(path.read_text(encoding="utf-8"))
+    grammar = rules["grammar"]
+    rules["sets"] = {k: frozenset(v) for k, v in grammar.items()}
+    rules["range"]["unit_set"] = frozenset(rules["range"]["units"])
+    return rules
+
+
+@lru_cache(maxsize=200_000)
+def _z(word: str) -> float:
+    """Cached wordfreq Zipf frequency of a word (case-insensitive)."""
+    return zipf_frequency(word.lower(), "en")
+
+
+# ---------------------------------------------------------------- tokens and evidence
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """ASCII alphanumeric tokens, skipping parts of words that already hold an apostrophe."""
+    toks: list[_Tok] = []
+    for m in _TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        if s >= 2 and text[s - 1] == "'" and text[s - 2].isalnum():
+            continue
+        if e + 1 < len(text) and text[e] == "'" and text[e + 1].isalnum():
+            continue
+        toks.append(_Tok(s, e, m.group(), None, None, _clause_start(text, s)))
+    for a, b in zip(toks, toks[1:], strict=False):
+        gap = text[a.end : b.start]
+        if gap == " ":
+            a.next, b.prev = b.word, a.word.lower()
+    return toks
+
+
+def _clause_start(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    return i < 0 or text[i] in _BOUNDARY
+
+
+def _typographic_count(text: str) -> int:
+    """Non-ASCII marks a lossy scraper would have dropped: curly apostrophes, dashes, accents."""
+    n = sum(text.count(c) for c in _TYPO_APOS + _TYPO_DASH + "‘")
+    return n + sum(1 for c in text if ord(c) > 127 and c.isalpha())
+
+
+def _doc_stems(toks: list[_Tok]) -> collections.Counter[str]:
+    """Capitalised words used mid-sentence in this document."""
+    return collections.Counter(t.word for t in toks if t.word[0].isupper() and not t.clause_start)
+
+
+# ---------------------------------------------------------------- apostrophes
+
+
+def _apostrophe_edit(tok: _Tok, names: collections.abc.Callable[[str], int]) -> _Edit | None:
+    """Best ’-insertion for a token (possessive or contraction), or None."""
+    w = tok.word
+    if not w.isalpha() or len(w) < 2:
+        return None
+    r, sets = _rules()["apostrophe"], _rules()["sets"]
+    zt = _z(w)
+    best: tuple[float, _Edit] | None = None
+    for suf in r["suffixes"]:
+        stem = w[: -len(suf)]
+        if not w.lower().endswith(suf) or not stem or (suf == "t" and not stem.endswith("n")):
+            continue
+        if suf == "t":  # n't: the apostrophe goes before the t
+            stem, suf = w[:-1], w[-1]
+        else:
+            suf = w[-len(suf) :]
+        edit = _score_apostrophe(tok, stem, suf, zt, names, r, sets)
+        if edit and (best is None or edit[0] > best[0]):
+            best = edit
+    return best[1] if best else None
+
+
+def _score_apostrophe(
+    tok: _Tok,
+    stem: str,
+    suf: str,
+    zt: float,
+    names: collections.abc.Callable[[str], int],
+    r: dict[str, Any],
+    sets: dict[str, frozenset[str]],
+) -> tuple[float, _Edit] | None:
+    """Evidence for stem’suf against the token as written."""
+    words = _rules()["words"]
+    zc = _z(f"{stem}'{suf}")
+    why = f"'{stem}'{suf}' zipf {zc:.1f} vs '{tok.word}' {zt:.1f}"
+    n_name = names(stem) if suf.lower() == "s" and stem[0].isupper() else 0
+    if n_name and zt < r["name_written_max"]:
+        zn = r["name_base"] + r["name_per_doubling"] * math.log2(n_name)
+        if zn > zc:
+            zc, why = zn, f"stem '{stem}' ×{n_name} in document/run; '{tok.word.lower()}' {zt:.1f}"
+    contraction = suf.lower() != "s" or stem.lower() in sets["contraction_stems"]
+    score = zc - zt + _context_bonus(tok, contraction, r, sets)
+    if zc < words["candidate_min"]:
+        return None
+    if zt >= words["real_word"]:
+        ok = _real_word_context(tok, stem, suf, contraction, sets) or (
+            score >= r["margin_real"] and (tok.prev or "") not in sets["determiners"]
+            and (tok.prev or "") not in sets["prepositions"]
+        )
+    else:
+        ok = score >= r["margin"]
+    if not ok:
+        return None
+    kind = "contraction" if contraction else "apostrophe"
+    strong = zt < words["nonword"] and score >= r["margin"]
+    return score, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", kind, why, strong)
+
+
+def _context_bonus(
+    tok: _Tok, contraction: bool, r: dict[str, Any], sets: dict[str, frozenset[str]]
+) -> float:
+    """Possessives want a following word and take singular determiners before them."""
+    if contraction:
+        return 0.0
+    bonus = 0.0
+    if tok.prev in sets["singular_determiners"]:
+        bonus += r["singular_det_bonus"]
+    nxt = (tok.next or "").lower()
+    if not nxt or nxt in sets["prepositions"] or nxt in sets["conjunctions"] or (
+        nxt in sets["auxiliaries"]
+    ):
+        bonus -= r["function_next_penalty"]
+    return bonus
+
+
+def _real_word_context(
+    tok: _Tok, stem: str, suf: str, contraction: bool, sets: dict[str, frozenset[str]]
+) -> bool:
+    """Context that turns a real word into a contraction: "its a", "because were going"."""
+    if not contraction or stem.lower() not in sets["contraction_stems"]:
+        return False
+    nxt = (tok.next or "").lower()
+    prev = tok.prev
+    opens = tok.clause_start or prev in sets["conjunctions"]
+    predicate = nxt in sets["predicate_next"] or (len(nxt) > 4 and nxt.endswith("ing"))
+    if suf.lower() == "s":  # it's / he's / let's: determiners may follow too
+        predicate = predicate or nxt in sets["determiners"]
+        return bool(nxt) and predicate and prev not in sets["prepositions"] and (
+            prev not in sets["determiners"] and (opens or prev is None or stem.lower() == "it")
+        )
+    return bool(nxt) and opens and predicate and nxt not in sets["determiners"]
+
+
+# ---------------------------------------------------------------- dashes and accents
+
+
+def _dash_edit(tok: _Tok, dash: str, names: collections.abc.Callable[[str], int]) -> _Edit | None:
+    """Split a non-word into two words fused by a dropped dash ("membershipa" → membership—a)."""
+    w, d, words, sets = tok.word, _rules()["dash"], _rules()["words"], _rules()["sets"]
+    if len(w) < 4 or not w[1:].islower() or names(w):
+        return None
+    zt = _z(w)
+    if zt >= words["nonword"]:
+        return None
+    splits = []
+    for i in range(1, len(w)):
+        left, right = w[:i], w[i:]
+        if left.isdigit() and right.isalpha():
+            if len(right) >= 3 and _z(right) >= d["digit_word_min"]:
+                splits.append((_z(right), left, right))
+            continue
+        if not (left.isalpha() and right.isalpha()) or (len(right) == 1 and right not in "ai"):
+            continue
+        if len(left) == 1:
+            continue
+        zl, zr = _z(left), _z(right)
+        function = {left.lower(), right.lower()} & (sets["determiners"] | sets["prepositions"]
+                                                    | sets["conjunctions"] | sets["pronouns"]
+                                                    | sets["auxiliaries"])
+        floor = d["part_min"] if function else d["content_part_min"]
+        if min(zl, zr) >= floor:
+            splits.append((min(zl, zr), left, right))
+    if not splits:
+        return None
+    splits.sort(reverse=True)
+    top, left, right = splits[0]
+    if top - zt < d["margin"] or (len(splits) > 1 and top - splits[1][0] < d["runner_up_gap"]):
+        return None
+    why = f"'{w.lower()}' not a word ({zt:.1f}); '{left}' {_z(left):.1f} + '{right}' {top:.1f}"
+    return _Edit(tok.start, tok.end, f"{left}{dash}{right}", "dash", why, True)
+
+
+def _range_edit(tok: _Tok, dash: str) -> _Edit | None:
+    """"6090 minutes" → "60–90 minutes": a rising pair of round numbers before a unit."""
+    w, r = tok.word, _rules()["range"]
+    if not (w.isdigit() and len(w) == 4 and (tok.next or "").lower() in r["unit_set"]):
+        return None
+    a, b = int(w[:2]), int(w[2:])
+    if w[2] == "0" or not (0 < a < b) or a % r["round"] or b % r["round"]:
+        return None
+    why = f"{a} < {b}, both round, before the unit '{tok.next}'"
+    return _Edit(tok.start, tok.end, f"{w[:2]}{dash}{w[2:]}", "dash", why, False)
+
+
+def _accent_edit(tok: _Tok, stems: collections.abc.Mapping[str, int]) -> _Edit | None:
+    """Restore one dropped accented letter when the accented word is known and the token not."""
+    w, a = tok.word, _rules()["accent"]
+    if len(w) < 3 or not w.isalpha():
+        return None
+    zt = _z(w)
+    if zt >= a["written_max"]:
+        return None
+    found = []
+    for i in range(len(w) + 1):
+        for ch in a["letters"]:
+            cand = w[:i] + ch + w[i:]
+            n = stems.get(cand, 0)
+            zc = _z(cand)
+            if n or (zc >= a["candidate_min"] and zc - zt >= a["margin"]):
+                found.append((n, zc, cand))
+    if len(found) != 1 and not (found and max(found)[0] > 0):
+        return None
+    n, zc, cand = max(found)
+    why = f"'{cand}' ×{n} in run" if n else f"'{cand}' zipf {zc:.1f} vs '{w}' {zt:.1f}"
+    return _Edit(tok.start, tok.end, cand, "accent", why, zc >= a["candidate_min"])
+
+
+# ---------------------------------------------------------------- spaced dashes (flags only)
+
+
+def _suspect_dashes(toks: list[_Tok]) -> list[str]:
+    """Places where a spaced dash was probably dropped: det NOUN ADJ noun ("a compromise
+    significant work"): English rarely puts an attributive-looking adjective after a noun."""
+    sets, suffixes = _rules()["sets"], tuple(_rules()["spaced_dash"]["adjective_suffixes"])
+    function = sets["determiners"] | sets["prepositions"] | sets["conjunctions"] | (
+        sets["auxiliaries"] | sets["pronouns"]
+    )
+    flags = []
+    for i in range(1, len(toks) - 2):
+        det, noun, adj, after = toks[i - 1], toks[i], toks[i + 1], toks[i + 2]
+        if det.word.lower() not in ("a", "an", "the") or noun.prev is None or adj.prev is None:
+            continue
+        if after.prev is None or not all(t.word.isalpha() and t.word.islower()
+                                         for t in (noun, adj, after)):
+            continue
+        if noun.word.endswith(suffixes) or not adj.word.endswith(suffixes):
+            continue
+        if after.word in function or adj.word in function or _z(adj.word) < 3.0:
+            continue
+        flags.append(f"suspect-dash:{noun.word} {adj.word}")
+    return flags
+
+
+# ---------------------------------------------------------------- style and application
+
+
+def _marks(text: str, style: str) -> tuple[str, str, str]:
+    """(apostrophe, fused dash, range dash) to restore in this style."""
+    if style == "ascii":
+        return "'", "--", "-"
+    if style == "typographic":
+        return "’", "—", "–"
+    apos = max(_TYPO_APOS, key=text.count) if any(c in text for c in _TYPO_APOS) else "’"
+    fused = "–" if text.count("–") > text.count("—") else "—"
+    return apos, fused, "–"
+
+
+def _propose(
+    toks: list[_Tok], stems: collections.abc.Mapping[str, int], text: str, style: str
+) -> list[_Edit]:
+    doc = _doc_stems(toks)
+    apos, fused, rng = _marks(text, style)
+
+    def names(stem: str) -> int:
+        return doc.get(stem, 0) + stems.get(stem, 0)
+
+    edits = []
+    for tok in toks:
+        edit = (
+            _apostrophe_edit(tok, names)
+            or _dash_edit(tok, fused, names)
+            or _range_edit(tok, rng)
+            or (None if style == "ascii" else _accent_edit(tok, stems))
+        )
+        if edit:
+            edit.new = edit.new.replace(_APOS, apos)
+            edits.append(edit)
+    return edits
+
+
+def _apply(text: str, edits: list[_Edit], toks: list[_Tok]) -> tuple[str, list[Repair]]:
+    """Apply edits left to right; each record carries the following word for context when
+    that word is not itself edited, so records stay reversible last-to-first."""
+    edited = {e.start for e in edits}
+    by_start = {t.start: t for t in toks}
+    out, repairs, pos, shift = [], [], 0, 0
+    for e in edits:
+        end, tail = e.end, ""
+        tok = by_start[e.start]
+        nxt = tok.next
+        if nxt and (e.end + 1) not in edited and text[e.end + 1 : e.end + 1 + len(nxt)] == nxt:
+            tail = " " + nxt
+            end = e.end + len(tail)
+        out.append(text[pos : e.start])
+        offset = e.start + shift
+        after = e.new + tail
+        out.append(after)
+        repairs.append(Repair(text[e.start : end], after, e.kind, offset, e.evidence))
+        shift += len(after) - (end - e.start)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), repairs
+
+
+def repair_text(
+    text: str, *, stems: collections.abc.Mapping[str, int] | None = None, style: str = "auto"
+) -> RepairResult:
+    """Restore characters a lossy scraper dropped; see the module docstring for the rules.
+
+    ``stems``: run-level evidence from :func:`stem_counts` (capitalised stems, names and
+    accented words seen across the run). ``style``: "auto", "ascii" or "typographic".
+    """
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {STYLES}, not {style!r}")
+    if text.isascii() is False and _typographic_count(text) > 50:
+        return RepairResult(text)  # plainly typographic text: nothing was dropped
+    toks = _tokens(text)
+    edits = _propose(toks, stems or {}, text, style)
+    strong = sum(e.strong for e in edits)
+    lossy = _rules()["lossy"]
+    if strong < lossy["min_strong"] or strong <= lossy["typographic_ratio"] * _typographic_count(
+        text
+    ):
+        return RepairResult(text)
+    new_text, repairs = _apply(text, edits, toks)
+    flags = ["lossy-text", *dict.fromkeys(_suspect_dashes(toks))]
+    return RepairResult(new_text, repairs, flags)
+
+
+def stem_counts(texts: Iterable[str]) -> collections.Counter[str]:
+    """Run-level evidence: capitalised words used mid-sentence, stems of possessives
+    ("Moscow’s" → "Moscow") and words with accented letters, counted over the documents."""
+    counts: collections.Counter[str] = collections.Counter()
+    for text in texts:
+        for m in _UWORD.finditer(text):
+            word = m.group()
+            if "'" in word or "’" in word:
+                stem, _, suf = word.replace("’", "'").partition("'")
+                if suf.lower() == "s" and stem[:1].isupper():
+                    counts[stem] += 1
+                continue
+            if not word.isascii() or (word[0].isupper() and not _clause_start(text, m.start())):
+                counts[word] += 1
+    return counts
