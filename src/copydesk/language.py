@@ -1,0 +1,244 @@
+"""Language and script helpers: seeded langdetect on a bounded sample, the dominant Unicode
+script of a string, and romanisation of personal names.
+
+Romanisation uses the national system where one exists: Ukrainian (Cabinet of Ministers
+resolution No. 55, 2010), Russian (ICAO Doc 9303, the Russian passport system since 2013),
+Bulgarian (Streamlined System, 2009 law), Greek (ELOT 743 / ISO 843 transcription); Chinese
+names become Pinyin surname + given name; everything else falls back to ``unidecode``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+from unidecode import unidecode
+
+_MIN_LETTERS = 20
+_LETTER = re.compile(r"[^\W\d_]")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#]\w+")
+
+# Unicode character-name prefixes → script name (first match wins).
+_SCRIPT_PREFIXES = (
+    ("CJK", "Han"),
+    ("LATIN", "Latin"),
+    ("CYRILLIC", "Cyrillic"),
+    ("GREEK", "Greek"),
+    ("ARABIC", "Arabic"),
+    ("HEBREW", "Hebrew"),
+    ("HIRAGANA", "Hiragana"),
+    ("KATAKANA", "Katakana"),
+    ("HANGUL", "Hangul"),
+    ("DEVANAGARI", "Devanagari"),
+    ("BENGALI", "Bengali"),
+    ("GURMUKHI", "Gurmukhi"),
+    ("GUJARATI", "Gujarati"),
+    ("TAMIL", "Tamil"),
+    ("TELUGU", "Telugu"),
+    ("KANNADA", "Kannada"),
+    ("MALAYALAM", "Malayalam"),
+    ("SINHALA", "Sinhala"),
+    ("THAI", "Thai"),
+    ("LAO", "Lao"),
+    ("KHMER", "Khmer"),
+    ("MYANMAR", "Myanmar"),
+    ("GEORGIAN", "Georgian"),
+    ("ARMENIAN", "Armenian"),
+    ("ETHIOPIC", "Ethiopic"),
+)
+_KANA = {"Hiragana", "Katakana"}
+
+
+@lru_cache(maxsize=1)
+def _factory_ready() -> bool:
+    """Load langdetect's profiles once and fix its seed (deterministic results)."""
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import init_factory
+
+    DetectorFactory.seed = 0
+    init_factory()
+    return True
+
+
+def _sample(text: str, sample_chars: int) -> str:
+    """A bounded sample: the first ``sample_chars`` characters, links and handles removed."""
+    return _NOISE.sub(" ", text[:sample_chars])
+
+
+def detect_language(text: str, *, sample_chars: int = 2000) -> str | None:
+    """ISO 639-1 code of ``text`` (seeded langdetect on at most ``sample_chars`` characters);
+    None when the sample has fewer than 20 letters or detection fails."""
+    sample = _sample(text or "", sample_chars)
+    if len(_LETTER.findall(sample)) < _MIN_LETTERS:
+        return None
+    _factory_ready()
+    from langdetect import detector_factory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = detector_factory._factory.create()
+    detector.append(sample)
+    try:
+        code = detector.detect()
+    except LangDetectException:
+        return None
+    return code.split("-")[0] if code != "unknown" else None
+
+
+@lru_cache(maxsize=4096)
+def _char_script(ch: str) -> str | None:
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return None
+    for prefix, script in _SCRIPT_PREFIXES:
+        if name.startswith(prefix):
+            return script
+    return None
+
+
+def script_counts(text: str) -> Counter[str]:
+    """How many letters of ``text`` belong to each script."""
+    return Counter(s for ch in text if ch.isalpha() and (s := _char_script(ch)))
+
+
+def script_of(text: str) -> str | None:
+    """Dominant Unicode script of the letters in ``text`` ("Latin", "Cyrillic", "Han", ...);
+    Han mixed with kana is "Japanese"; None if there are no letters."""
+    counts = script_counts(text or "")
+    if not counts:
+        return None
+    top = counts.most_common(1)[0][0]
+    if top in _KANA | {"Han"} and any(counts[k] for k in _KANA):
+        return "Japanese"
+    return top
+
+
+# --- romanisation -------------------------------------------------------------------------
+
+_UK_2010 = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
+    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "", "ʼ": "",
+}  # fmt: skip
+_UK_2010_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+
+_RU_ICAO = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
+}  # fmt: skip
+
+_BG_2009 = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sht",
+    "ъ": "a", "ь": "y", "ю": "yu", "я": "ya",
+}  # fmt: skip
+
+_EL_DIGRAPHS = {"αι": "ai", "ει": "ei", "οι": "oi", "ου": "ou", "υι": "yi", "γγ": "ng",
+                "γξ": "nx", "γχ": "nch"}  # fmt: skip
+_EL_SINGLE = {
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
+    "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
+    "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+}  # fmt: skip
+_EL_VOICED = set("αεηιουωβγδζλμνρ")
+
+
+def _case_like(src: str, out: str) -> str:
+    """Give ``out`` the case of the source letter (capital → capitalised)."""
+    return out.capitalize() if src.isupper() and out else out
+
+
+def _uk_word(word: str) -> str:
+    low = word.lower()
+    out: list[str] = []
+    for i, ch in enumerate(low):
+        if ch == "г" and i > 0 and low[i - 1] == "з":
+            rom = "gh"  # зг → zgh
+        elif i == 0 and ch in _UK_2010_INITIAL:
+            rom = _UK_2010_INITIAL[ch]
+        else:
+            rom = _UK_2010.get(ch, ch)
+        out.append(_case_like(word[i], rom))
+    return "".join(out)
+
+
+def _table_word(word: str, table: dict[str, str]) -> str:
+    return "".join(_case_like(ch, table.get(ch.lower(), ch)) for ch in word)
+
+
+def _el_word(word: str) -> str:
+    # Accents go, but the diaeresis stays meaningful (it breaks a digraph).
+    bare = unicodedata.normalize("NFD", word.lower())
+    bare = "".join(c for c in bare if c != "\u0301")
+    bare = unicodedata.normalize("NFC", bare)
+    out: list[str] = []
+    i = 0
+    while i < len(bare):
+        pair = bare[i : i + 2]
+        if pair in ("αυ", "ευ", "ηυ"):
+            nxt = bare[i + 2 : i + 3]
+            out.append(_EL_SINGLE[pair[0]] + ("v" if not nxt or nxt in _EL_VOICED else "f"))
+            i += 2
+        elif pair in ("μπ", "ντ", "γκ"):
+            start = {"μπ": "b", "ντ": "d", "γκ": "g"}[pair]
+            mid = {"μπ": "mb", "ντ": "nd", "γκ": "ng"}[pair]
+            out.append(start if i == 0 else mid)
+            i += 2
+        elif pair in _EL_DIGRAPHS:
+            out.append(_EL_DIGRAPHS[pair])
+            i += 2
+        else:
+            ch = unicodedata.normalize("NFD", bare[i])[0]
+            out.append(_EL_SINGLE.get(ch, ch))
+            i += 1
+    text = "".join(out)
+    return text.capitalize() if word[:1].isupper() else text
+
+
+def _han_name(name: str) -> str:
+    """Pinyin for a Chinese name: first character is the surname, the rest one given name."""
+    parts = []
+    for token in name.split():
+        syllables = [unidecode(ch).strip().lower() for ch in token if not ch.isspace()]
+        syllables = [s for s in syllables if s]
+        if not syllables:
+            continue
+        surname, given = syllables[0], "".join(syllables[1:])
+        parts.append(" ".join(p.capitalize() for p in (surname, given) if p))
+    return " ".join(parts)
+
+
+def _fallback(name: str) -> str:
+    words = unidecode(name).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def romanize(name: str, language: str | None, script: str | None) -> str | None:
+    """Latin-script rendering of a personal name; None for names already in Latin script
+    (or with nothing to romanise)."""
+    script = script or script_of(name)
+    if not name or script in (None, "Latin"):
+        return None
+    if script == "Cyrillic":
+        word_fn = {
+            "uk": _uk_word,
+            "bg": lambda w: _table_word(w, _BG_2009),
+        }.get(language or "", lambda w: _table_word(w, _RU_ICAO))
+        if language in ("uk", "ru", "bg", None):
+            return _words(name, word_fn)
+    if script == "Greek":
+        return _words(name, _el_word)
+    if script == "Han":
+        return _han_name(name) or None
+    return _fallback(name) or None
+
+
+def _words(name: str, word_fn) -> str:
+    """Apply ``word_fn`` to each letter run of ``name``, keeping separators."""
+    return re.sub(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", lambda m: word_fn(m.group()), name)
