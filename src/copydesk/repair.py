@@ -44,6 +44,7 @@ __all__ = ["RepairResult", "repair_text", "stem_counts"]
 STYLES = ("auto", "ascii", "typographic")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _UWORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_IN_WORD_APOS = re.compile(r"[A-Za-z]'[A-Za-z]")
 _TYPO_APOS = "’ʼ"
 _TYPO_DASH = "—–"
 _APOS = "\0"  # placeholder for the apostrophe chosen by style
@@ -146,7 +147,9 @@ def _apostrophe_edit(tok: _Tok, names: collections.abc.Callable[[str], int]) -> 
     best: tuple[float, _Edit] | None = None
     for suf in r["suffixes"]:
         stem = w[: -len(suf)]
-        if not w.lower().endswith(suf) or not stem or (suf == "t" and not stem.endswith("n")):
+        if not w.lower().endswith(suf) or len(stem) < (2 if suf == "s" else 1):
+            continue
+        if suf == "t" and not stem.endswith("n"):
             continue
         if suf == "t":  # n't: the apostrophe goes before the t
             stem, suf = w[:-1], w[-1]
@@ -172,7 +175,8 @@ def _score_apostrophe(
     zc = _z(f"{stem}'{suf}")
     why = f"'{stem}'{suf}' zipf {zc:.1f} vs '{tok.word}' {zt:.1f}"
     n_name = names(stem) if suf.lower() == "s" and stem[0].isupper() else 0
-    if n_name and zt < r["name_written_max"]:
+    rare_plural = zt < r["name_written_max"] or zt < _z(stem) - r["name_plural_gap"]
+    if n_name and rare_plural and _noun_follows(tok, sets):
         zn = r["name_base"] + r["name_per_doubling"] * math.log2(n_name)
         if zn > zc:
             zc, why = zn, f"stem '{stem}' ×{n_name} in document/run; '{tok.word.lower()}' {zt:.1f}"
@@ -181,17 +185,26 @@ def _score_apostrophe(
     if zc < words["candidate_min"]:
         return None
     if zt >= words["real_word"]:
+        noun_slot = (tok.prev or "") in sets["determiners"] | sets["prepositions"]
         ok = _real_word_context(tok, stem, suf, contraction, sets) or (
-            score >= r["margin_real"] and (tok.prev or "") not in sets["determiners"]
-            and (tok.prev or "") not in sets["prepositions"]
+            score >= r["margin_real"] and not (contraction and noun_slot)
         )
     else:
         ok = score >= r["margin"]
     if not ok:
         return None
     kind = "contraction" if contraction else "apostrophe"
-    strong = zt < words["nonword"] and score >= r["margin"]
+    strong = score >= r["strong_margin"] and (zc == _z(f"{stem}'{suf}") or zt < 1.0)
     return score, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", kind, why, strong)
+
+
+def _noun_follows(tok: _Tok, sets: dict[str, frozenset[str]]) -> bool:
+    """A lowercase content word follows, as after a possessive ("Kyiv’s defense")."""
+    nxt = (tok.next or "").lower()
+    if not nxt.isalpha():
+        return False
+    return not any(nxt in sets[k] for k in ("prepositions", "conjunctions", "auxiliaries",
+                                            "determiners", "pronouns"))
 
 
 def _context_bonus(
@@ -217,46 +230,52 @@ def _real_word_context(
     """Context that turns a real word into a contraction: "its a", "because were going"."""
     if not contraction or stem.lower() not in sets["contraction_stems"]:
         return False
+    if stem == "I" and not tok.clause_start and tok.next:  # "Ill", "Id" mid-sentence: I’ll
+        return True
     nxt = (tok.next or "").lower()
     prev = tok.prev
     opens = tok.clause_start or prev in sets["conjunctions"]
     predicate = nxt in sets["predicate_next"] or (len(nxt) > 4 and nxt.endswith("ing"))
-    if suf.lower() == "s":  # it's / he's / let's: determiners may follow too
-        predicate = predicate or nxt in sets["determiners"]
-        return bool(nxt) and predicate and prev not in sets["prepositions"] and (
-            prev not in sets["determiners"] and (opens or prev is None or stem.lower() == "it")
-        )
+    if prev in sets["prepositions"] or prev in sets["determiners"] or not nxt:
+        return False
+    if suf.lower() == "s":  # it's / he's / let's: no possessive precedes these
+        if nxt in sets["determiners"] or nxt in sets["predicate_strong"]:
+            return True
+        return predicate and (opens or prev is None)
     return bool(nxt) and opens and predicate and nxt not in sets["determiners"]
 
 
 # ---------------------------------------------------------------- dashes and accents
 
 
-def _dash_edit(tok: _Tok, dash: str, names: collections.abc.Callable[[str], int]) -> _Edit | None:
+def _in_url(tok: _Tok, text: str) -> bool:
+    """Part of a domain, path or e-mail address."""
+    before, after = text[max(0, tok.start - 1) : tok.start], text[tok.end : tok.end + 1]
+    return before in ("." , "/", "@", "_") or after in (".", "/", "@", "_") and (
+        text[tok.end + 1 : tok.end + 2].isalnum()
+    )
+
+
+def _dash_edit(
+    tok: _Tok, dash: str, names: collections.abc.Callable[[str], int], text: str
+) -> _Edit | None:
     """Split a non-word into two words fused by a dropped dash ("membershipa" → membership—a)."""
-    w, d, words, sets = tok.word, _rules()["dash"], _rules()["words"], _rules()["sets"]
-    if len(w) < 4 or not w[1:].islower() or names(w):
+    w, d, sets = tok.word, _rules()["dash"], _rules()["sets"]
+    if len(w) < 4 or not w.islower() or names(w) or _in_url(tok, text):
         return None
     zt = _z(w)
-    if zt >= words["nonword"]:
+    if zt >= d["written_max"]:
         return None
+    function = sets["determiners"] | sets["pronouns"] | sets["conjunctions"] | sets[
+        "auxiliaries"
+    ] | (sets["prepositions"] - sets["particles"])
     splits = []
     for i in range(1, len(w)):
         left, right = w[:i], w[i:]
-        if left.isdigit() and right.isalpha():
-            if len(right) >= 3 and _z(right) >= d["digit_word_min"]:
-                splits.append((_z(right), left, right))
-            continue
-        if not (left.isalpha() and right.isalpha()) or (len(right) == 1 and right not in "ai"):
-            continue
-        if len(left) == 1:
+        if len(left) < 3 or (len(right) == 1 and right != "a") or right not in function:
             continue
         zl, zr = _z(left), _z(right)
-        function = {left.lower(), right.lower()} & (sets["determiners"] | sets["prepositions"]
-                                                    | sets["conjunctions"] | sets["pronouns"]
-                                                    | sets["auxiliaries"])
-        floor = d["part_min"] if function else d["content_part_min"]
-        if min(zl, zr) >= floor:
+        if min(zl, zr) >= d["part_min"]:
             splits.append((min(zl, zr), left, right))
     if not splits:
         return None
@@ -356,7 +375,7 @@ def _propose(
     for tok in toks:
         edit = (
             _apostrophe_edit(tok, names)
-            or _dash_edit(tok, fused, names)
+            or _dash_edit(tok, fused, names, text)
             or _range_edit(tok, rng)
             or (None if style == "ascii" else _accent_edit(tok, stems))
         )
@@ -390,6 +409,17 @@ def _apply(text: str, edits: list[_Edit], toks: list[_Tok]) -> tuple[str, list[R
     return "".join(out), repairs
 
 
+def _looks_lossy(text: str, edits: list[_Edit]) -> bool:
+    """Strong suspects and (almost) no surviving typographic marks; or, in a text with no
+    apostrophe of any kind and no typographic mark, any accepted repair at all."""
+    rules = _rules()["lossy"]
+    typo = _typographic_count(text)
+    strong = sum(e.strong for e in edits)
+    if strong >= rules["min_strong"] and strong > rules["typographic_ratio"] * typo:
+        return True
+    return bool(edits) and typo == 0 and not _IN_WORD_APOS.search(text)
+
+
 def repair_text(
     text: str, *, stems: collections.abc.Mapping[str, int] | None = None, style: str = "auto"
 ) -> RepairResult:
@@ -404,11 +434,7 @@ def repair_text(
         return RepairResult(text)  # plainly typographic text: nothing was dropped
     toks = _tokens(text)
     edits = _propose(toks, stems or {}, text, style)
-    strong = sum(e.strong for e in edits)
-    lossy = _rules()["lossy"]
-    if strong < lossy["min_strong"] or strong <= lossy["typographic_ratio"] * _typographic_count(
-        text
-    ):
+    if not _looks_lossy(text, edits):
         return RepairResult(text)
     new_text, repairs = _apply(text, edits, toks)
     flags = ["lossy-text", *dict.fromkeys(_suspect_dashes(toks))]
