@@ -30,6 +30,7 @@ class Removal:
     text: str
     category: str
     reason: str = ""
+    language: str | None = None  # language of the matched phrase, where the rule knows it
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Document:
         """The JSON-ready row written to ``documents.jsonl`` (see README: output contract)."""
         record = asdict(self)
         record["removed"] = [
-            {k: r[k] for k in ("line", "text", "category", "reason")} for r in record["removed"]
+            {k: v for k, v in r.items() if v is not None} for r in record["removed"]
         ]
         return record
 

@@ -1,0 +1,1 @@
+"""Great Expectations suites for copydesk output (YAML; see documents.yaml)."""

@@ -1,0 +1,230 @@
+"""Classify a document's lines into body, debris (with a category) and metadata.
+
+Passes, in order, each deciding only lines still undecided:
+1. title: the first line when it is shaped like a headline (or equals the HTML title);
+2. explicit rules (``rules/debris.yaml`` + the user's): whole-line phrases and patterns;
+3. breadcrumb trails at the top ("1. HOME / 2. WORLD / 3. <title>", "Home > World");
+4. title repeats anywhere, and the header zone's section labels, tag labels and alternate
+   headlines (only before the first prose line);
+5. the byline (``byline.find_byline``);
+6. the statistical boilerplate pass (``boilerplate.find_boilerplate``).
+Whatever is left is body. Metadata carried by removed lines (dates, views, section, credits,
+author, subtitle) is kept in ``doc.metadata``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copydesk import boilerplate, byline
+from copydesk.corpus import CorpusStats
+from copydesk.document import Document, Removal
+from copydesk.rules_loader import RuleSet, normalise_phrase, strip_bullet
+
+SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$")
+NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(.+)$")
+TRAIL_SEP = re.compile(r"\s*(?:>|›|»|/|\||→|::)\s*")
+TAG_COUNT = re.compile(r"^[^\W\d_][\w&'’-]*(?:\s[^\W\d_][\w&'’-]*)?\s\d{1,5}$")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_STOP = {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "as", "at", "by", "with",
+         "is", "are", "was", "from", "us", "has", "have", "not", "no"}
+
+
+@dataclass
+class Line:
+    """A non-blank line with its 1-based number in the fixed text."""
+
+    number: int
+    text: str
+
+
+def split_lines(text: str) -> list[Line]:
+    return [Line(i, s) for i, s in enumerate(text.split("\n"), 1) if s.strip()]
+
+
+def is_prose(text: str, prose: dict[str, int]) -> bool:
+    """A sentence-like line: long enough and ending like a sentence, or simply long."""
+    if CJK.search(text) and len(text) >= prose.get("cjk_min_chars", 25):
+        return True
+    words = len(text.split())
+    if words >= prose.get("long_words", 20):
+        return True
+    return words >= prose.get("min_words", 8) and bool(SENTENCE_END.search(text))
+
+
+def is_headline(text: str) -> bool:
+    """Shaped like a title: some words, not a sentence, not too long."""
+    words = text.split()
+    return 2 <= len(words) <= 30 and not SENTENCE_END.search(text) and bool(WORD.search(text))
+
+
+def same_text(a: str, b: str) -> bool:
+    return normalise_phrase(re.sub(r"[^\w\s]", " ", a)) == normalise_phrase(re.sub(r"[^\w\s]", " ", b))
+
+
+def content_words(text: str) -> set[str]:
+    return {w.casefold() for w in WORD.findall(text) if w.casefold() not in _STOP and len(w) > 2}
+
+
+def title_case_share(text: str) -> float:
+    words = [w for w in WORD.findall(text) if w.casefold() not in _STOP]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+
+
+class Classifier:
+    """Applies a ``RuleSet`` to one document at a time."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+
+    def classify(
+        self, doc: Document, *, html_title: str | None = None, author_hint: str | None = None,
+        stats: CorpusStats | None = None,
+    ) -> list[str]:
+        """Label ``doc``'s lines, record removals and metadata on it; return the body lines."""
+        lines = split_lines(doc.text)
+        texts = [ln.text for ln in lines]
+        labels: list[str | None] = [None] * len(lines)
+        reasons: dict[int, tuple[str, str | None]] = {}
+        prose = [is_prose(t, self.rules.prose) for t in texts]
+        first = prose.index(True) if any(prose) else len(lines)
+        last = len(prose) - 1 - prose[::-1].index(True) if any(prose) else -1
+
+        def mark(i: int, category: str, reason: str, lang: str | None = None) -> None:
+            if labels[i] is None:
+                labels[i] = category
+                reasons[i] = (reason, lang)
+
+        title = self._title(texts, html_title, first)
+        if title is not None and texts and same_text(texts[0], title):
+            mark(0, "title", "first line shaped like a headline" if not html_title else "HTML title")
+        doc.title = doc.title or title
+
+        for i, text in enumerate(texts):
+            zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
+            for rule in self.rules.rules:
+                if not zone_ok[rule.zone]:
+                    continue
+                hit = rule.match(text) or (rule.match(strip_bullet(text)) if strip_bullet(text) != text else None)
+                if hit:
+                    reason, m, lang = hit
+                    mark(i, rule.category, reason, lang)
+                    self._metadata(doc, rule.metadata, m, strip_bullet(text))
+                    break
+
+        for i in self._breadcrumbs(texts, labels, first, title):
+            mark(i, "breadcrumb", "breadcrumb trail before the article")
+        if title:
+            for i, text in enumerate(texts):
+                if labels[i] is None and same_text(text, title):
+                    mark(i, "duplicate-title", "repeats the title")
+        self._header_zone(doc, texts, labels, first, title, mark)
+
+        found = byline.find_byline(texts, title=title, author_hint=author_hint)
+        if found is not None:
+            taken = [i for i, cat in found.lines.items() if labels[i] is None]
+            for i in taken:
+                mark(i, found.lines[i], f"byline ({found.lines[i]})")
+            if taken or author_hint:
+                doc.byline = found.byline
+                doc.metadata.setdefault("author", found.byline.name)
+
+        undecided = boilerplate.find_boilerplate(texts, labels, title=title, stats=stats)
+        for i, (category, reason) in undecided.items():
+            mark(i, category, reason)
+
+        for i, label in enumerate(labels):
+            if label is not None:
+                reason, lang = reasons[i]
+                doc.removed.append(Removal(lines[i].number, texts[i], label, reason, lang))
+        return [texts[i] for i, label in enumerate(labels) if label is None]
+
+    @staticmethod
+    def _title(texts: list[str], html_title: str | None, first: int) -> str | None:
+        if html_title:
+            return html_title.strip()
+        if len(texts) >= 2 and first > 0 and is_headline(strip_bullet(texts[0])):
+            return texts[0]
+        return None
+
+    def _breadcrumbs(
+        self, texts: list[str], labels: list[str | None], first: int, title: str | None
+    ) -> list[int]:
+        """Numbered trails ("1. HOME", "2. WORLD", …) and separator trails ("Home > World")."""
+        found: list[int] = []
+        i = 0
+        while i < first:
+            run = []
+            while i < first and (m := NUMBERED.match(texts[i])) and int(m.group(1)) == len(run) + 1:
+                run.append((i, m.group(2)))
+                i += 1
+            if len(run) >= 2 and self._is_trail([item for _, item in run], title):
+                found += [j for j, _ in run]
+            i += 0 if run else 1
+        for j in range(first):
+            parts = [p for p in TRAIL_SEP.split(strip_bullet(texts[j])) if p]
+            if labels[j] is None and len(parts) >= 2 and all(len(p.split()) <= 6 for p in parts[:-1]) \
+                    and normalise_phrase(parts[0]) in self.rules.home_words:
+                found.append(j)
+        return found
+
+    def _is_trail(self, items: list[str], title: str | None) -> bool:
+        if any(len(item.split()) > 15 for item in items):
+            return False
+        return (
+            normalise_phrase(items[0]) in self.rules.home_words
+            or all(item.isupper() for item in items[:-1])
+            or (title is not None and same_text(items[-1], title))
+        )
+
+    @staticmethod
+    def _header_zone(doc: Document, texts: list[str], labels: list[str | None], first: int,
+                     title: str | None, mark) -> None:
+        """Before the first prose line: section labels, tag labels, alternate headlines."""
+        for i in range(first):
+            if labels[i] is not None:
+                continue
+            text = strip_bullet(texts[i])
+            words = text.split()
+            if text.isupper() and len(words) <= 3 and WORD.search(text):
+                mark(i, "section-label", "all-caps label above the article")
+                doc.metadata.setdefault("section", text)
+            elif TAG_COUNT.match(text):
+                mark(i, "tag-label", "tag with a count above the article")
+            elif is_headline(text) and title and (
+                len(content_words(text) & content_words(title)) >= 2
+                or (len(words) >= 5 and title_case_share(text) >= 0.7)
+            ):
+                mark(i, "alternate-headline", "second headline above the article")
+                doc.metadata.setdefault("subtitle", text)
+
+    @staticmethod
+    def _metadata(doc: Document, fields: dict[str, str], m: re.Match[str] | None, line: str) -> None:
+        for field_name, group in fields.items():
+            value = line if group == "line" else (m.group(group) if m and group in m.groupdict() else None)
+            if not value:
+                continue
+            value = value.strip()
+            if field_name == "views":
+                parsed = parse_count(value)
+                if parsed is None:
+                    continue
+                doc.metadata.setdefault("views", parsed)
+            else:
+                doc.metadata.setdefault(field_name, value)
+
+
+def parse_count(text: str) -> int | None:
+    """"11" → 11, "1,234" → 1234, "1.2K" → 1200; None when it is not a count."""
+    m = re.fullmatch(r"(\d[\d,.\s]*?)\s*([kKmM]?)", text.strip())
+    if not m:
+        return None
+    digits, unit = m.group(1).replace(" ", ""), m.group(2).lower()
+    if unit:
+        try:
+            return int(float(digits.replace(",", ".")) * (1000 if unit == "k" else 1_000_000))
+        except ValueError:
+            return None
+    return int(re.sub(r"[,.]", "", digits))

@@ -1,0 +1,98 @@
+"""Inputs → ``RawDoc``: list a directory (or one file), read bytes, decode with charset detection."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from copydesk.document import RawDoc
+
+TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # per input, after decompression
+
+
+class InputError(Exception):
+    """An input that cannot be read; the message is the quarantine reason."""
+
+
+def input_kind(path: Path) -> str | None:
+    """``"text"``/``"html"`` for a supported file name (optionally ``.gz``), else None."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return TEXT_SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def doc_id_for(path: Path) -> str:
+    """The output id: the file name without its extension(s)."""
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def list_inputs(root: Path) -> list[Path]:
+    """Supported files under ``root`` (or ``root`` itself), in a stable order."""
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise InputError(f"input not found: {root}")
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".") and input_kind(p)
+    )
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """File contents, gunzipped when needed, refusing anything over ``max_bytes``."""
+    if path.stat().st_size > max_bytes:
+        raise InputError(f"file is {path.stat().st_size} bytes, over the {max_bytes}-byte limit")
+    if path.name.lower().endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"corrupt gzip file: {exc}") from exc
+        if len(data) > max_bytes:
+            raise InputError(f"decompresses to over the {max_bytes}-byte limit")
+        return data
+    return path.read_bytes()
+
+
+def iter_raw(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc | tuple[str, str, str]]:
+    """Yield a ``RawDoc`` per input, or ``(id, source, reason)`` for one that cannot be read."""
+    for path in list_inputs(root):
+        doc_id, kind = doc_id_for(path), input_kind(path) or "text"
+        try:
+            yield RawDoc(id=doc_id, source=str(path), data=read_bytes(path, max_bytes), kind=kind)
+        except (InputError, OSError) as exc:
+            yield (doc_id, str(path), str(exc))
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes) -> str:
+    """Bytes → text: BOMs, then UTF-8, then charset detection; binary data is refused."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise InputError("binary data (NUL bytes), not text")
+    best = from_bytes(data[: 1024 * 1024]).best()
+    if best is None:
+        raise InputError("binary data or unknown text encoding")
+    return data.decode(best.encoding, errors="replace")

@@ -1,0 +1,216 @@
+"""Validate a run's output with Great Expectations (GX Core 1.x) suites kept as YAML files.
+
+The suites live in ``expectations/*.yaml`` (see the comments there). Each suite runs on a
+pandas table: ``documents`` on one row per published document, ``run`` on one row for the
+whole run. Data Docs are built into ``<output>/report/data_docs``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from copydesk.rules_loader import RuleSet
+
+SEVERITIES = ("error", "warning")
+NONLATIN_SCRIPTS = ["Cyrillic", "Greek", "Arabic", "Hebrew", "Han", "Hiragana", "Katakana",
+                    "Japanese", "Hangul", "Devanagari", "Bengali", "Thai", "Georgian", "Armenian",
+                    "Tamil", "Telugu", "Gujarati", "Gurmukhi", "Kannada", "Malayalam", "Ethiopic",
+                    "Khmer", "Lao", "Myanmar", "Sinhala", "Tibetan"]
+
+
+class SuiteError(ValueError):
+    """A suite file that cannot be used."""
+
+
+@dataclass
+class SuiteSpec:
+    name: str
+    expectations: list[dict[str, Any]]
+    path: str
+
+
+@dataclass
+class CheckResult:
+    suite: str
+    expectation: str
+    column: str | None
+    severity: str
+    success: bool
+    unexpected_count: int | None = None
+    sample: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class ValidationReport:
+    success: bool  # no error-severity expectation failed
+    results: list[CheckResult]
+    data_docs: str | None = None
+
+    def failures(self, severity: str = "error") -> list[CheckResult]:
+        return [r for r in self.results if not r.success and r.severity == severity]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "success": self.success,
+            "data_docs": self.data_docs,
+            "expectations": [r.__dict__ for r in self.results],
+        }
+
+
+def default_expectations_dir() -> Path:
+    """The suites shipped with copydesk (the repository's ``expectations/`` directory)."""
+    return Path(str(resources.files("copydesk_expectations")))
+
+
+def load_suites(directory: Path | None = None) -> list[SuiteSpec]:
+    """Read every ``*.yaml`` suite in ``directory``; raise ``SuiteError`` on a malformed one."""
+    directory = directory or default_expectations_dir()
+    specs = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise SuiteError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("expectations"), list):
+            raise SuiteError(f"{path}: needs 'name' and an 'expectations' list")
+        for i, exp in enumerate(data["expectations"]):
+            if not isinstance(exp, dict) or "expectation" not in exp:
+                raise SuiteError(f"{path}: expectation {i + 1} needs an 'expectation' name")
+            if exp.get("severity", "error") not in SEVERITIES:
+                raise SuiteError(f"{path}: expectation {i + 1}: severity must be error or warning")
+        specs.append(SuiteSpec(str(data.get("name") or path.stem), data["expectations"], str(path)))
+    if not specs:
+        raise SuiteError(f"no expectation suites (*.yaml) in {directory}")
+    return specs
+
+
+def document_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """One row per published document, with the derived columns the suites use."""
+    rows = []
+    for r in records:
+        byline = r.get("byline") or {}
+        views = (r.get("metadata") or {}).get("views")
+        rows.append({
+            "id": r["id"],
+            "text": r.get("text"),
+            "language": r.get("language"),
+            "language_flagged": any(f.startswith(("non-english-document", "language-not-accepted"))
+                                    for f in r.get("flags", [])),
+            "has_byline": bool(byline),
+            "byline_script": byline.get("script"),
+            "byline_nonlatin": byline.get("script") in NONLATIN_SCRIPTS,
+            "byline_non_english": bool(byline.get("non_english")),
+            "views_ok": views is None or (isinstance(views, int) and not isinstance(views, bool)),
+            "text_chars": len(r.get("text") or ""),
+            "n_removed": len(r.get("removed", [])),
+            "n_repairs": len(r.get("repairs", [])),
+        })
+    columns = ["id", "text", "language", "language_flagged", "has_byline", "byline_script",
+               "byline_nonlatin", "byline_non_english", "views_ok", "text_chars", "n_removed",
+               "n_repairs"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def run_table(inputs: int, published: int, quarantined: int, duplicate_ids: int) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "inputs": inputs, "published": published, "quarantined": quarantined,
+        "accounted": published + quarantined, "duplicate_ids": duplicate_ids,
+    }])
+
+
+def _resolve(value: Any, params: dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        if value[1:] not in params:
+            raise SuiteError(f"unknown placeholder {value}")
+        return params[value[1:]]
+    if isinstance(value, dict):
+        return {k: _resolve(v, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, params) for v in value]
+    return value
+
+
+def _expectation_class(name: str):
+    import great_expectations.expectations as gxe
+
+    class_name = "".join(part.capitalize() for part in name.split("_"))
+    cls = getattr(gxe, class_name, None)
+    if cls is None:
+        raise SuiteError(f"unknown expectation {name!r} (GX class {class_name} not found)")
+    return cls
+
+
+def validate(
+    tables: dict[str, pd.DataFrame],
+    *,
+    rules: RuleSet,
+    accepted_languages: Iterable[str],
+    docs_dir: Path | None = None,
+    expectations_dir: Path | None = None,
+) -> ValidationReport:
+    """Run each suite on the table of the same name; build Data Docs into ``docs_dir``."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    params = {
+        "debris_patterns": rules.patterns_for_validation() or [r"(?!x)x"],
+        "accepted_languages": sorted(set(accepted_languages) | {"und"}),
+        "nonlatin_scripts": NONLATIN_SCRIPTS,
+    }
+    specs = [s for s in load_suites(expectations_dir) if s.name in tables]
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    if docs_dir is not None:
+        ctx.add_data_docs_site(site_name="copydesk", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+    source = ctx.data_sources.add_pandas("copydesk")
+    results: list[CheckResult] = []
+    for spec in specs:
+        suite = ctx.suites.add(gx.ExpectationSuite(name=spec.name))
+        severities = []
+        for exp in spec.expectations:
+            kwargs = _resolve(exp.get("kwargs") or {}, params)
+            severity = exp.get("severity", "error")
+            severities.append(severity)
+            suite.add_expectation(_expectation_class(exp["expectation"])(
+                **kwargs, meta={"severity": severity, "suite_file": Path(spec.path).name}))
+        batch = source.add_dataframe_asset(spec.name).add_batch_definition_whole_dataframe("all")
+        vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
+        actions = [gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["copydesk"])] if docs_dir else []
+        checkpoint = ctx.checkpoints.add(gx.Checkpoint(
+            name=f"copydesk-{spec.name}", validation_definitions=[vd], actions=actions,
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
+        run = checkpoint.run(batch_parameters={"dataframe": tables[spec.name]})
+        for vr in run.run_results.values():
+            for er in vr.results:
+                cfg = er.expectation_config
+                results.append(CheckResult(
+                    suite=spec.name,
+                    expectation=cfg.type,
+                    column=cfg.kwargs.get("column") or cfg.kwargs.get("column_A"),
+                    severity=(cfg.meta or {}).get("severity", "error"),
+                    success=bool(er.success),
+                    unexpected_count=(er.result or {}).get("unexpected_count"),
+                    sample=[str(v)[:200] for v in (er.result or {}).get("partial_unexpected_list", [])][:5],
+                ))
+    index = docs_dir / "index.html" if docs_dir else None
+    return ValidationReport(
+        success=all(r.success or r.severity != "error" for r in results),
+        results=results,
+        data_docs=str(index) if index and index.exists() else None,
+    )
