@@ -38,6 +38,7 @@ _COLON = r"\s*[:：]\s*"
 _SENTENCE_END = re.compile(r"[.!?。！？]['\"”’»)]*$")
 _SEGMENT_SPLIT = re.compile(r"\s*(?:,|，|、|\s\|\s|\s[-–—]\s|\s/\s)\s*")
 _BRACKETS = ("()", "[]", "（）", "【】")
+_ORG = re.compile(r"\b(?:Times|Post|News|Journal|Herald|Tribune|Daily|Media|Group|Network)\b")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
 
 
@@ -70,6 +71,7 @@ class _Label:
     pattern: re.Pattern[str]
     role: bool
     about: bool
+    weak: bool  # a bare foreign word ("Von", "Di", "Par") that also starts headlines
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ def _label_pattern(entry: dict) -> re.Pattern[str]:
     return re.compile(rf"^{text}(?![^\W\d_]){sep}{rest}$", re.I)
 
 
+def _is_weak(entry: dict) -> bool:
+    return not (entry.get("colon") or entry.get("about") or entry.get("position") == "suffix") \
+        and " " not in entry["text"] and "en" not in entry["langs"] and bool(entry["langs"])
+
+
 def _alternation(words: list[str]) -> str:
     return r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
 
@@ -123,7 +130,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         labels=tuple(
             _Label(e["text"], tuple(e["langs"]), _label_pattern(e), bool(e.get("role")),
-                   bool(e.get("about")))
+                   bool(e.get("about")), _is_weak(e))
             for e in labels
         ),
         roles={k: tuple(v) for k, v in roles.items()},
@@ -220,6 +227,30 @@ def _split_names(part: str) -> list[str] | None:
     return None
 
 
+_WORDFREQ_LANG = {"no": "nb", "sr": "sh", "hr": "sh", "bs": "sh"}
+FUNCTION_WORD_ZIPF = 5.8
+ENGLISH_WORD_ZIPF = 4.0
+
+
+def _names_not_words(names: list[str], langs: Iterable[str]) -> bool:
+    """After a weak label, the "name" must not read as ordinary words: no function word of
+    the label's language ("Por Qué Importa"), no token far more common in English than in
+    that language ("Von Miller Signs Extension")."""
+    from wordfreq import available_languages, zipf_frequency
+
+    if any(script_of(n) != "Latin" for n in names):
+        return True  # the confusion is with English headline words
+    known = available_languages()
+    codes = [c for c in (_WORDFREQ_LANG.get(x, x) for x in langs) if c in known]
+    tokens = (t.strip(".").casefold() for n in names for t in n.split())
+    for token in (t for t in tokens if t not in _lexicon().particles):
+        local = max((zipf_frequency(token, c) for c in codes), default=0.0)
+        english = zipf_frequency(token, "en")
+        if local >= FUNCTION_WORD_ZIPF or (english >= ENGLISH_WORD_ZIPF and english - local >= 1):
+            return False
+    return True
+
+
 # --- label lines --------------------------------------------------------------------------
 
 
@@ -244,20 +275,21 @@ def _parse_rest(rest: str, label: _Label) -> _Candidate | None:
     if label.about and not rest:
         return _Candidate(name="", lines={}, score=4, label=label.text, cues=[list(label.langs)])
     segments = [s for s in _SEGMENT_SPLIT.split(rest) if s]
-    if not segments:
-        return None
-    names = _split_names(segments[0])
-    if not names:
+    names = _split_names(segments[0]) if segments else None
+    if not names or (label.weak and not _names_not_words(names, label.langs)):
         return None
     role = label.text if label.role else None
     cues = [list(label.langs)] if label.langs else []
     for seg in segments[1:]:
         langs = role_langs(seg)
+        more = None if langs else _split_names(seg)
         if langs:
             role, cues = seg.strip(), cues + [list(langs)]
+        elif more and role is None and not _ORG.search(seg):
+            names += more  # co-authors: "By A, B and C"
         elif len(seg.split()) > 6 or _SENTENCE_END.search(seg):
             return None
-    name = " and ".join(names) if len(names) > 1 else names[0]
+    name = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
     return _Candidate(name=name, lines={}, score=4 if label.about else 3, label=label.text,
                       role=role, cues=cues)
 
@@ -394,9 +426,13 @@ def _bare_name(
         return None
     if hint and _norm(line) == _norm(hint):
         return _Candidate(name=line, lines={i: "byline"}, score=2)
-    if doc_script and script_of(line) != doc_script:
-        return _Candidate(name=line, lines={i: "byline"}, score=1)
-    return None
+    script = script_of(line)
+    if not doc_script or script in (doc_script, *_UNCASED_SHORT):
+        return None  # Han/Hangul words are too often nouns ("日本") to trust without a label
+    previous = lines[i - 1] if i else ""
+    if _is_debris(previous) and script_of(previous) not in (doc_script, None):
+        return None  # a run of foreign-script short lines: a language menu
+    return _Candidate(name=line, lines={i: "byline"}, score=1)
 
 
 def _bio_only(lines: list[str], i: int) -> _Candidate | None:
