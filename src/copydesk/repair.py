@@ -283,7 +283,9 @@ def _dash_edit(
     top, left, right = splits[0]
     if top - zt < d["margin"] or (len(splits) > 1 and top - splits[1][0] < d["runner_up_gap"]):
         return None
-    why = f"'{w.lower()}' not a word ({zt:.1f}); '{left}' {_z(left):.1f} + '{right}' {top:.1f}"
+    why = (
+        f"'{w.lower()}' not a word ({zt:.1f}); '{left}' {_z(left):.1f} + '{right}' {_z(right):.1f}"
+    )
     return _Edit(tok.start, tok.end, f"{left}{dash}{right}", "dash", why, True)
 
 
@@ -342,7 +344,9 @@ def _suspect_dashes(toks: list[_Tok]) -> list[str]:
             continue
         if noun.word.endswith(suffixes) or not adj.word.endswith(suffixes):
             continue
-        if after.word in function or adj.word in function or _z(adj.word) < 3.0:
+        if noun.word in sets["modifiers"] or after.word in function or adj.word in function:
+            continue
+        if _z(adj.word) < 3.0:
             continue
         flags.append(f"suspect-dash:{noun.word} {adj.word}")
     return flags

@@ -1,0 +1,158 @@
+"""Behaviour of the punctuation-repair stage (copydesk.repair)."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+import time
+
+import pytest
+
+from copydesk.repair import RepairResult, repair_text, stem_counts
+
+FIX = pathlib.Path(__file__).parent / "fixtures"
+SEED = FIX / "seeds" / "raw" / "002_97223278cfabf412.txt"
+SEED_EXPECTED = FIX / "seeds" / "expected" / "002_97223278cfabf412.json"
+LOSSY = FIX / "lossy"
+
+sys.path.insert(0, str(pathlib.Path(__file__).parents[1] / "benchmarks"))
+import lossy_score  # noqa: E402
+
+
+def undo(result: RepairResult) -> str:
+    """Replace each repair's `after` by its `before`, last to first."""
+    text = result.text
+    for r in sorted(result.repairs, key=lambda r: r.offset, reverse=True):
+        assert text[r.offset : r.offset + len(r.after)] == r.after
+        text = text[: r.offset] + r.before + text[r.offset + len(r.after) :]
+    return text
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[str, RepairResult]:
+    text = SEED.read_text(encoding="utf-8")
+    return text, repair_text(text)
+
+
+def test_seed_repairs_exactly_the_expected_ones(seed):
+    _, result = seed
+    got = [(r.before, r.after, r.kind) for r in result.repairs]
+    want = [(r["before"], r["after"], r["kind"]) for r in
+            json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))["repairs"]]
+    assert sorted(got) == sorted(want)
+
+
+def test_seed_no_other_word_changes(seed):
+    text, result = seed
+    changed = {(a, b) for a, b in zip(text.split(), result.text.split(), strict=True) if a != b}
+    assert changed == {("Kyivs", "Kyiv’s"), ("Moscows", "Moscow’s"), ("Russias", "Russia’s"),
+                       ("membershipa", "membership—a")}
+
+
+def test_seed_flags_dropped_spaced_dash_without_repairing_it(seed):
+    _, result = seed
+    assert "lossy-text" in result.flags
+    assert "suspect-dash:compromise significant" in result.flags
+    assert "a compromise significant work remains" in result.text
+
+
+def test_seed_is_reversible_and_explained(seed):
+    text, result = seed
+    assert undo(result) == text
+    for r in result.repairs:
+        assert r.evidence and r.kind in {"apostrophe", "dash", "contraction", "accent"}
+    assert "Kyiv" in result.repairs[0].evidence
+
+
+def test_correct_words_untouched():
+    text = ("Weeks later the United States and Wales said Views of the news were always mixed. "
+            "Brooks, who dont like it, said its board met. The company and its allies agreed.")
+    result = repair_text(text)
+    for word in ("Weeks", "States", "Wales", "Views", "news", "always", "Brooks", "its board",
+                 "its allies", "were always"):
+        assert word in result.text
+    assert "don’t" in result.text
+
+
+def test_non_lossy_text_untouched():
+    text = ("Kyiv’s allies—and Moscow’s critics—met on Tuesday. Weeks of talks followed; "
+            "the café stayed open. Kyivs officials said it was fine.")
+    result = repair_text(text)
+    assert result.text == text and not result.repairs
+
+
+def test_ascii_text_without_damage_untouched():
+    text = "Putin's aide said it's not over. The Weeks family and the States disagreed. " * 5
+    assert repair_text(text).text == text
+
+
+@pytest.mark.parametrize(("lossy", "fixed"), [
+    ("I dont know why it doesnt work.", "I don’t know why it doesn’t work."),
+    ("They said theyre sure youre right and it isnt over.",
+     "They said they’re sure you’re right and it isn’t over."),
+    ("Its a long way, and I think its not over.", "It’s a long way, and I think it’s not over."),
+    ("She said Ill be there and Ive seen it.", "She said I’ll be there and I’ve seen it."),
+])
+def test_contractions(lossy, fixed):
+    assert repair_text(lossy).text == fixed
+
+
+def test_ambiguous_contractions_need_context():
+    text = "They were late. We dont know. The shell was empty and the well was dry. I cant go."
+    result = repair_text(text)
+    assert "They were late" in result.text
+    assert "The shell was" in result.text and "the well was" in result.text
+    assert "don’t" in result.text and "can’t" in result.text
+
+
+def test_style_options():
+    text = "We dont think Kyivs defense is a membershipa point, said talks with Kyiv."
+    typo = repair_text(text, style="typographic").text
+    ascii_ = repair_text(text, style="ascii").text
+    assert "don’t" in typo and "Kyiv’s" in typo and "membership—a" in typo
+    assert "don't" in ascii_ and "Kyiv's" in ascii_ and "membership--a" in ascii_
+    assert repair_text(text).text == typo  # auto: the dropped marks were non-ASCII
+    with pytest.raises(ValueError):
+        repair_text(text, style="fancy")
+
+
+def test_auto_style_reuses_documents_own_mark():
+    text = "The modifierʼs use is rare. " + "We dont know, and they didnt say. " * 3
+    assert "donʼt" in repair_text(text).text
+
+
+def test_run_level_stems_supply_names():
+    text = "We dont know. Officials met Jelics lawyer near Zelenskys office and Zelenskys aide."
+    alone = repair_text(text)
+    stems = stem_counts(["President Zelensky spoke.", "Zelensky’s aide said so.", "Jelić won."])
+    assert stems["Zelensky"] == 2 and stems["Jelić"] == 1
+    helped = repair_text(text, stems=stems)
+    assert "Zelensky’s office" in helped.text
+    assert "Zelensky’s office" not in alone.text
+
+
+def test_real_lossy_fixtures_against_gold():
+    lossy_dir, gold_dir = LOSSY / "lossy", LOSSY / "gold"
+    texts = {p.name: p.read_text(encoding="utf-8") for p in lossy_dir.glob("*.txt")}
+    stems = stem_counts(texts.values())
+    out = pathlib.Path(__file__).parent / ".." / ".pytest_cache" / "lossy-pred"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        result = repair_text(text, stems=stems)
+        assert undo(result) == text
+        (out / name).write_text(result.text, encoding="utf-8")
+    r = lossy_score.score(out, gold_dir, lossy_dir, ("apostrophe", "dash-fused"))
+    assert r["precision"] == 1.0, r
+    assert r["recall"] >= 0.6, r
+    clean = [(gold_dir / n).read_text(encoding="utf-8") for n in texts]
+    assert sum(len(repair_text(t).repairs) for t in clean) == 0
+
+
+def test_fast_on_clean_text():
+    text = (LOSSY / "gold").glob("*.txt").__next__().read_text(encoding="utf-8")
+    repair_text(text)
+    t0 = time.perf_counter()
+    for _ in range(20):
+        repair_text(text)
+    assert (time.perf_counter() - t0) / 20 < 0.01
