@@ -434,8 +434,8 @@ def repair_text(
     """
     if style not in STYLES:
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
-    if text.isascii() is False and _typographic_count(text) > 50:
-        return RepairResult(text)  # plainly typographic text: nothing was dropped
+    if not text.isascii() and _typographic_count(text) >= _rules()["lossy"]["typographic_exit"]:
+        return RepairResult(text)  # the text kept its typography: nothing was dropped
     toks = _tokens(text)
     edits = _propose(toks, stems or {}, text, style)
     if not _looks_lossy(text, edits):
