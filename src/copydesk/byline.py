@@ -339,8 +339,8 @@ def _top_indices(lines: list[str], title: str | None) -> list[int]:
         if title and _norm(line) == _norm(title):
             continue
         out.append(i)
-        if len(line) > 200:
-            break
+        if len(line) > 120 or (_SENTENCE_END.search(line) and len(line.split()) > 12):
+            break  # a paragraph: what follows is body, not the top zone
     return out
 
 
