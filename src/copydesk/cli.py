@@ -35,7 +35,7 @@ def clean(
     languages: Annotated[str, typer.Option(help="Accepted document languages (comma-separated ISO 639-1).")] = "en",
     other_languages: Annotated[str, typer.Option(help="Documents in other languages: flag or quarantine.")] = "flag",
     repair_style: Annotated[str, typer.Option(help="Restored punctuation: auto, ascii or typographic.")] = "auto",
-    expectations: Annotated[Path | None, typer.Option(help="Directory of GX suites (default: the shipped ones).")] = None,
+    expectations: Annotated[Path | None, typer.Option(help="Directory of GX suites (default: shipped ones).")] = None,
     html: Annotated[bool, typer.Option("--html", help="With '-': stdin is HTML.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:

@@ -13,6 +13,8 @@ from copydesk.document import RawDoc
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # per input, after decompression
+WESTERN = ("cp1252", "latin_1", "iso8859_15")
+WESTERN_MARGIN = 0.1
 
 
 class InputError(Exception):
@@ -92,7 +94,13 @@ def decode(data: bytes) -> str:
         pass
     if b"\x00" in data[:4096]:
         raise InputError("binary data (NUL bytes), not text")
-    best = from_bytes(data[: 1024 * 1024]).best()
+    matches = from_bytes(data[: 1024 * 1024])
+    best = matches.best()
     if best is None:
         raise InputError("binary data or unknown text encoding")
+    # Single-byte code pages often tie; legacy Western text is overwhelmingly Windows-1252 /
+    # Latin-1, so prefer those whenever they read about as cleanly as the detector's pick.
+    for match in matches:
+        if match.encoding in WESTERN and match.chaos <= best.chaos + WESTERN_MARGIN:
+            return data.decode(match.encoding, errors="replace")
     return data.decode(best.encoding, errors="replace")

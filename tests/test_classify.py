@@ -1,0 +1,151 @@
+"""Debris rules generalise beyond the seeds: other numbers, phrasings, languages and paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from copydesk.pipeline import clean_text
+from copydesk.rules_loader import RulesError, load_rules
+
+BODY = [
+    "The city council voted on Tuesday to expand the tram network into the northern districts, "
+    "a project that has been debated for more than a decade.",
+    "Supporters said the extension would cut commuting times and reduce traffic on the ring road, "
+    "while opponents warned about the cost overruns seen on earlier lines.",
+    "Construction is expected to start next spring and last about three years, officials said.",
+]
+
+
+def article(head: list[str] = (), tail: list[str] = (), title: str | None = "Council backs tram extension") -> str:
+    lines = ([title] if title else []) + list(head) + BODY + list(tail)
+    return "\n\n".join(lines)
+
+
+def removed(doc) -> dict[str, str]:
+    return {r.text: r.category for r in doc.removed}
+
+
+@pytest.mark.parametrize("line,category,field,value", [
+    ("• 5 min read", "read-time", "read_time", "5 min read"),
+    ("12 minute read", "read-time", "read_time", "12 minute read"),
+    ("Reading time: 7 min", "read-time", "read_time", "7 min"),
+    ("• 1,204 Views", "view-count", "views", 1204),
+    ("3.4K views", "view-count", "views", 3400),
+    ("Updated: 14 March 2024", "updated", "updated", "14 March 2024"),
+    ("Last updated 3 hours ago", "updated", "updated", "3 hours ago"),
+    ("March 14, 2024", "dateline", "published", "March 14, 2024"),
+    ("Published: 2024-03-14", "published", "published", "2024-03-14"),
+])
+def test_header_metadata_lines_are_removed_and_kept_as_metadata(line, category, field, value):
+    doc = clean_text(article(head=[line]))
+    assert removed(doc)[line] == category
+    assert doc.metadata[field] == value
+    assert doc.text == "\n\n".join(BODY)
+
+
+@pytest.mark.parametrize("label", [
+    "Pos terkait", "Baca juga", "Baca Juga:", "Read more", "Related articles", "Related Posts",
+    "You may also like", "Читайте также", "Lee también", "Leia também", "Lire aussi", "Leggi anche",
+])
+def test_related_post_labels_in_many_languages(label):
+    doc = clean_text(article(tail=[label]))
+    assert removed(doc)[label] == "related-posts"
+    assert doc.text == "\n\n".join(BODY)
+
+
+def test_removed_phrase_records_its_language():
+    doc = clean_text(article(tail=["Baca juga"]))
+    rec = next(r for r in doc.removed if r.text == "Baca juga")
+    assert rec.language == "id" and "baca juga" in rec.reason
+
+
+@pytest.mark.parametrize("tail", [["Share"], ["Share this article"], ["Reading now"], ["Compartir"],
+                                  ["Facebook Twitter LinkedIn"], ["Advertisement"]])
+def test_ui_lines_at_the_end(tail):
+    doc = clean_text(article(tail=tail))
+    assert tail[0] in removed(doc)
+    assert doc.text == "\n\n".join(BODY)
+
+
+@pytest.mark.parametrize("crumbs", [
+    ["1. Home", "2. Sport", "3. Football"],
+    ["1. HOME", "2. BUSINESS", "3. Council backs tram extension"],
+    ["Home > News > Local"],
+    ["Home / Politics / Europe"],
+])
+def test_other_breadcrumb_paths(crumbs):
+    doc = clean_text(article(head=crumbs))
+    assert all(removed(doc).get(c) == "breadcrumb" for c in crumbs), removed(doc)
+    assert doc.text == "\n\n".join(BODY)
+
+
+def test_english_byline_with_by_is_found_and_not_flagged():
+    doc = clean_text(article(head=["By Maria Lopez"]))
+    assert doc.byline is not None and doc.byline.name == "Maria Lopez"
+    assert not doc.byline.non_english
+    assert "non-english-byline" not in doc.flags
+    assert doc.metadata["author"] == "Maria Lopez"
+    assert "By Maria Lopez" not in doc.text
+
+
+def test_title_and_its_repeat_are_removed():
+    doc = clean_text(article(head=["Council backs tram extension"]))
+    assert doc.title == "Council backs tram extension"
+    assert removed(doc)["Council backs tram extension"] in {"title", "duplicate-title"}
+    assert doc.text == "\n\n".join(BODY)
+
+
+def test_plain_clean_article_passes_through_unchanged():
+    text = "\n\n".join(BODY)
+    doc = clean_text(text)
+    assert doc.text == text
+    assert doc.removed == [] and doc.repairs == [] and doc.title is None
+
+
+def test_section_headings_and_bullet_lists_in_the_body_stay():
+    body = [BODY[0], "What happens next?", BODY[1], "Key facts:",
+            "• The line will add six new stops;", "• Trams will run every eight minutes;", BODY[2]]
+    doc = clean_text("\n\n".join(body))
+    assert doc.text == "\n\n".join(body)
+
+
+def test_short_body_lines_are_not_debris_by_themselves():
+    body = [BODY[0], "It was not.", BODY[1], "Nobody knows.", BODY[2]]
+    doc = clean_text("\n\n".join(body))
+    assert doc.text == "\n\n".join(body)
+
+
+def test_image_credit_goes_to_metadata():
+    doc = clean_text(article(tail=["Photo: Reuters / Jane Smith"]))
+    assert removed(doc)["Photo: Reuters / Jane Smith"] == "image-credit"
+    assert doc.metadata["image_credit"] == "Reuters / Jane Smith"
+
+
+def test_a_user_rules_file_adds_a_rule(tmp_path):
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("rules:\n  - category: promo\n    phrases: {en: ['Buy the print edition']}\n")
+    from copydesk.pipeline import Settings
+
+    doc = clean_text(article(tail=["Buy the print edition"]), settings=Settings(rules=(str(rules),)))
+    assert removed(doc)["Buy the print edition"] == "promo"
+
+
+@pytest.mark.parametrize("content,message", [
+    ("rules: [", "not valid YAML"),
+    ("rules:\n  - phrases: {en: [x]}\n", "category"),
+    ("rules:\n  - category: x\n    patterns: ['(unclosed']\n", "bad pattern"),
+    ("rules:\n  - category: x\n    zone: middle\n", "zone"),
+])
+def test_malformed_rules_are_refused_with_a_clear_message(tmp_path, content, message):
+    rules = tmp_path / "bad.yaml"
+    rules.write_text(content)
+    with pytest.raises(RulesError, match=message):
+        load_rules((str(rules),))
+
+
+def test_validation_patterns_come_from_the_same_rules():
+    import re
+
+    patterns = load_rules().patterns_for_validation()
+    assert any(re.search(p, "body text\nShare\nmore") for p in patterns)
+    assert not any(re.search(p, "\n\n".join(BODY)) for p in patterns)

@@ -1,0 +1,62 @@
+"""Reading and fixing: encodings are detected, mojibake repaired, typography kept."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from copydesk.fix import fix_text
+from copydesk.read import InputError, decode, doc_id_for, input_kind, list_inputs, read_bytes
+
+
+def test_utf8_and_boms():
+    assert decode("Kyiv’s café".encode()) == "Kyiv’s café"
+    assert decode("\ufeffhello".encode("utf-8")) == "hello"
+    assert decode("Kyiv’s café".encode("utf-16")) == "Kyiv’s café"
+
+
+def test_legacy_encodings_are_detected():
+    text = "The café’s naïve “quotes” — and more text so detection has something to go on. " * 3
+    assert decode(text.encode("cp1252")) == text
+    latin = "Le café était fermé à Noël, déjà très tôt, comme d’habitude en hiver. " * 3
+    assert decode(latin.replace("’", "'").encode("latin-1")) == latin.replace("’", "'")
+
+
+def test_binary_is_refused():
+    with pytest.raises(InputError):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+
+
+def test_mojibake_is_fixed_and_curly_quotes_kept():
+    fixed, changed = fix_text("Kyivâ€™s â€œdefenseâ€\u009d")
+    assert fixed == "Kyiv’s “defense”" and changed
+
+
+def test_line_endings_and_spaces_are_normalised():
+    fixed, _ = fix_text("  One\r\nTwo\rThree\u00a0 four  \n\n\n")
+    assert fixed == "One\nTwo\nThree four"
+
+
+def test_uncurl_on_request():
+    assert fix_text("“Kyiv’s”", uncurl_quotes=True)[0] == "\"Kyiv's\""
+
+
+def test_listing_kinds_and_ids(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b.html").write_text("<p>x</p>")
+    (tmp_path / "c.html.gz").write_bytes(gzip.compress(b"<p>x</p>"))
+    (tmp_path / "notes.md").write_text("x")
+    (tmp_path / ".hidden.txt").write_text("x")
+    paths = list_inputs(tmp_path)
+    assert [p.name for p in paths] == ["a.txt", "b.html", "c.html.gz"]
+    assert [input_kind(p) for p in paths] == ["text", "html", "html"]
+    assert [doc_id_for(p) for p in paths] == ["a", "b", "c"]
+    assert read_bytes(tmp_path / "c.html.gz") == b"<p>x</p>"
+
+
+def test_size_limit(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2000)
+    with pytest.raises(InputError, match="limit"):
+        read_bytes(big, max_bytes=1000)
