@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,19 +51,27 @@ def list_inputs(root: Path) -> list[Path]:
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """File contents, gunzipped when needed, refusing anything over ``max_bytes``."""
+    """File contents, gunzipped when needed, refusing anything over ``max_bytes``.
+
+    Never holds more than ``max_bytes + 1`` bytes of content: plain files and gzip streams
+    alike are read with a bounded ``read``, so a huge file or a gzip bomb costs no memory.
+    """
     if path.stat().st_size > max_bytes:
         raise InputError(f"file is {path.stat().st_size} bytes, over the {max_bytes}-byte limit")
     if path.name.lower().endswith(".gz"):
         try:
             with gzip.open(path, "rb") as fh:
                 data = fh.read(max_bytes + 1)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"corrupt gzip file: {exc}") from exc
         if len(data) > max_bytes:
             raise InputError(f"decompresses to over the {max_bytes}-byte limit")
         return data
-    return path.read_bytes()
+    with path.open("rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # the file grew after the size check
+        raise InputError(f"file is over the {max_bytes}-byte limit")
+    return data
 
 
 def iter_raw(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc | tuple[str, str, str]]:
@@ -87,13 +97,13 @@ def decode(data: bytes) -> str:
     """Bytes → text: BOMs, then UTF-8, then charset detection; binary data is refused."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+            return _refuse_binary(data.decode(encoding, errors="replace"))
     if b"\x00" in data[:4096]:
         raise InputError("binary data (NUL bytes), not text")
+    try:
+        return _refuse_binary(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
     matches = from_bytes(data[: 1024 * 1024])
     best = matches.best()
     if best is None:
@@ -102,5 +112,17 @@ def decode(data: bytes) -> str:
     # Latin-1, so prefer those whenever they read about as cleanly as the detector's pick.
     for match in matches:
         if match.encoding in WESTERN and match.chaos <= best.chaos + WESTERN_MARGIN:
-            return data.decode(match.encoding, errors="replace")
-    return data.decode(best.encoding, errors="replace")
+            return _refuse_binary(data.decode(match.encoding, errors="replace"))
+    return _refuse_binary(data.decode(best.encoding, errors="replace"))
+
+
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+MAX_NOT_TEXT_SHARE = 0.1
+
+
+def _refuse_binary(text: str) -> str:
+    """``text``, unless its start is mostly control or undecodable characters (binary data)."""
+    head = text[:4096]
+    if head and len(_NOT_TEXT.findall(head)) > MAX_NOT_TEXT_SHARE * len(head):
+        raise InputError("binary data (control or undecodable bytes), not text")
+    return text
