@@ -47,7 +47,10 @@ FEATURES = (
     "seps", "link", "bullet", "ui_start", "ui_full", "title_sim", "dup", "df", "pos",
     "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
 )
-STAGE2 = ("logit", "prev", "next", "window", "in_region", "dist", "words")
+STAGE2 = (
+    "logit", "prev", "next", "window", "in_region", "dist", "words", "in_core", "core_dist",
+    "after_core",
+)
 
 
 # --------------------------------------------------------------------------- data files
@@ -177,7 +180,8 @@ def line_features(
         allcaps = len(letters) >= 4 and all(c.isupper() for c in letters if c.lower() != c)
         category, covered = ui_hit(line) if w <= 25 else (None, 0)
         dist = 0 if start <= i <= end else (start - i if i < start else i - end)
-        df_share = stats.doc_frequency(line) / stats.n_docs if use_df else 0.0
+        df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
+        df_share = max(0.0, df_share)
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
         sim = len(set(low) & title_toks) / len(set(low) | title_toks) if title_toks and low else 0
         rows.append([
@@ -221,34 +225,50 @@ def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
 
 
 def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float]]:
-    """Context features: own logit, neighbours' logits, window mean, region position."""
+    """Context features: own and neighbours' logits, window mean, both prose regions.
+
+    The "core" is the max-subarray over stage-1 evidence (logit x length), a second, sharper
+    estimate of where the article is than the stage-1 ``in_region`` feature.
+    """
     n = len(logits)
     i_region, i_dist, i_words = FEATURES.index("in_region"), FEATURES.index("dist"), 0
+    evidence = [max(-4.0, min(4.0, z)) * rows[i][i_words] for i, z in enumerate(logits)]
+    start, end = densest_region(evidence)
     out = []
     for i in range(n):
         prev = logits[i - 1] if i > 0 else -3.0
         nxt = logits[i + 1] if i < n - 1 else -3.0
         win = logits[max(0, i - 3): i + 4]
         row = rows[i]
+        core_dist = 0 if start <= i <= end else (start - i if i < start else i - end)
         out.append([logits[i], prev, nxt, sum(win) / len(win), row[i_region], row[i_dist],
-                    row[i_words]])
+                    row[i_words], float(core_dist == 0), math.log1p(core_dist),
+                    float(i > end)])
     return out
+
+
+def pick_regime(model: dict, rows: list[list[float]]) -> dict:
+    """The "heavy" model for whole-page dumps (many lines outside the prose region), else the
+    precision-first "light" model for extractor output."""
+    i_region = FEATURES.index("in_region")
+    outside = sum(1 for r in rows if not r[i_region])
+    return model["heavy"] if outside >= model["gate_outside_lines"] else model["light"]
 
 
 def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None,
-) -> tuple[list[float], list[list[float]], list[list[float]], list[LineInfo]]:
-    """P(body) for every line, stage-1 contributions, feature rows and raw measurements."""
-    model = model or load_model()
+) -> tuple[list[float], list[list[float]], list[list[float]], list[LineInfo], float]:
+    """P(body) per line, stage-1 contributions, feature rows, measurements and threshold."""
     rows, infos = line_features(lines, title=title, stats=stats)
-    stage1 = [_linear(r, model["stage1"]) for r in rows]
+    part = pick_regime(model or load_model(), rows)
+    stage1 = [_linear(r, part["stage1"]) for r in rows]
     logits = [max(-30.0, min(30.0, z)) for z, _ in stage1]
     probs = [
-        1 / (1 + math.exp(-max(-30.0, min(30.0, _linear(r, model["stage2"])[0]))))
+        1 / (1 + math.exp(-max(-30.0, min(30.0, _linear(r, part["stage2"])[0]))))
         for r in stage2_rows(logits, rows)
     ]
-    return probs, [c for _, c in stage1], rows, infos
+    return probs, [c for _, c in stage1], rows, infos, part["threshold"]
 
 
 # --------------------------------------------------------------------------- explanations
@@ -317,8 +337,9 @@ def find_boilerplate(
     if not lines:
         return {}
     model = load_model()
-    probs, contribs, rows, infos = score_lines(lines, title=title, stats=stats, model=model)
-    threshold = model["threshold"]
+    probs, contribs, rows, infos, threshold = score_lines(
+        lines, title=title, stats=stats, model=model
+    )
     out: dict[int, tuple[str, str]] = {}
     for i, p in enumerate(probs):
         if labels[i] is not None or p >= threshold:
