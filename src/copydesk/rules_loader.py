@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import re
+import re._constants as sre
+import re._parser as sre_parse
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 ZONES = {"any", "head", "tail", "edge"}
 BULLET = re.compile(r"^(?:[•·▪●◦‣∙*→»›>–—-]+|\(?\d{1,2}[.)])\s+")
 PHRASE_TAIL = re.compile(r"\s*(?:[:»›…]|->|→|\.{3})\s*$")
 _SPACE = re.compile(r"\s+")
+# Rules match whole lines, and debris lines are short: longer lines never reach a pattern, and
+# each match is time-bounded, so no rule can stall a run on a long or adversarial line.
+MAX_LINE_CHARS = 1000
+MATCH_TIMEOUT = 0.05  # seconds per pattern and line; a match that takes longer is no match
 
 
 class RulesError(ValueError):
@@ -29,12 +36,14 @@ class Rule:
     zone: str = "any"
     max_words: int | None = None
     phrases: dict[str, str] = field(default_factory=dict)  # normalised phrase -> language
-    patterns: list[re.Pattern[str]] = field(default_factory=list)
+    patterns: list[regex.Pattern[str]] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
-    def match(self, line: str) -> tuple[str, re.Match[str] | None, str | None] | None:
+    def match(self, line: str) -> tuple[str, regex.Match[str] | None, str | None] | None:
         """``(reason, match, language)`` when ``line`` (bullet already removed) is this debris."""
+        if len(line) > MAX_LINE_CHARS:
+            return None
         if self.max_words is not None and len(line.split()) > self.max_words:
             return None
         phrase = normalise_phrase(line)
@@ -42,7 +51,10 @@ class Rule:
             lang = self.phrases[phrase]
             return f"{self.category} phrase {phrase!r} ({lang})", None, lang
         for pattern in self.patterns:
-            m = pattern.fullmatch(line)
+            try:
+                m = pattern.fullmatch(line, timeout=MATCH_TIMEOUT)
+            except TimeoutError:
+                continue
             if m:
                 return f"{self.category} pattern /{short(pattern.pattern)}/", m, None
         return None
@@ -63,14 +75,15 @@ class RuleSet:
         The same rules that clean also check the output, so the two cannot drift apart.
         """
         out = []
+        short_line = rf"(?=[^\n]{{0,{MAX_LINE_CHARS}}}$)"  # the lines the cleaner matches
         for rule in self.rules:
             if rule.zone != "any":  # zone rules keep matching lines mid-article on purpose
                 continue
             for p in rule.patterns:
-                out.append(rf"(?im)^(?:{BULLET.pattern[1:]})?(?:{non_capturing(p.pattern)})$")
+                out.append(rf"(?im)^{short_line}(?:{BULLET.pattern[1:]})?(?:{non_capturing(p.pattern)})$")
             if rule.phrases:
                 alts = "|".join(re.escape(ph).replace(r"\ ", r"\s+") for ph in sorted(rule.phrases))
-                out.append(rf"(?im)^(?:{BULLET.pattern[1:]})?(?:{alts})\s*[:»›…]?$")
+                out.append(rf"(?im)^{short_line}(?:{BULLET.pattern[1:]})?(?:{alts})\s*[:»›…]?$")
         return out
 
 
@@ -93,14 +106,49 @@ def strip_bullet(line: str) -> str:
     return BULLET.sub("", line, count=1)
 
 
-def _compile(pattern: str, where: str) -> re.Pattern[str]:
+def _compile(pattern: str, where: str, *, trusted: bool = False) -> regex.Pattern[str]:
+    """Compile a rule's pattern; a user's pattern shaped for catastrophic backtracking is refused.
+
+    Patterns must be valid for Python's ``re`` too: the validation suite runs them with it.
+    """
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
+        parsed = sre_parse.parse(pattern, re.IGNORECASE)
+        compiled = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+    except (re.error, regex.error) as exc:
         raise RulesError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+    if not trusted and _nested_repeat(parsed):
+        raise RulesError(
+            f"{where}: pattern {pattern!r} repeats a part that itself repeats or branches, which can "
+            "take exponential time; make the inner part atomic (?>...) or possessive (a++)"
+        )
+    return compiled
 
 
-def _parse_rule(raw: Any, where: str) -> Rule:
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT}
+
+
+def _nested_repeat(items: Any, inside: bool = False) -> bool:
+    """Does an unbounded repeat contain another repeat or an alternation (``(a+)+``, ``(a|aa)*``)?"""
+    for op, av in items:
+        if op in _REPEATS:
+            low, high, sub = av
+            if inside and high > 1:
+                return True
+            if _nested_repeat(sub, inside or high == sre.MAXREPEAT or high > 50):
+                return True
+        elif op is sre.BRANCH:
+            if inside:
+                return True
+            if any(_nested_repeat(alt, inside) for alt in av[1]):
+                return True
+        elif op is sre.SUBPATTERN and _nested_repeat(av[-1], inside):
+            return True
+        elif op in (sre.ASSERT, sre.ASSERT_NOT) and _nested_repeat(av[1], inside):
+            return True
+    return False
+
+
+def _parse_rule(raw: Any, where: str, *, trusted: bool = False) -> Rule:
     if not isinstance(raw, dict) or not isinstance(raw.get("category"), str):
         raise RulesError(f"{where}: each rule needs a 'category' (string)")
     zone = raw.get("zone", "any")
@@ -124,7 +172,7 @@ def _parse_rule(raw: Any, where: str) -> Rule:
     max_words = raw.get("max_words")
     if max_words is not None and not isinstance(max_words, int):
         raise RulesError(f"{where}: 'max_words' must be an integer")
-    compiled = [_compile(str(p), where) for p in patterns]
+    compiled = [_compile(str(p), where, trusted=trusted) for p in patterns]
     for p in compiled:
         metadata = {**{g: g for g in p.groupindex}, **metadata}
     return Rule(
@@ -156,6 +204,9 @@ def _builtin_text() -> str:
     return resources.files("copydesk").joinpath("rules/debris.yaml").read_text(encoding="utf-8")
 
 
+BUILTIN = "copydesk/rules/debris.yaml"
+
+
 @lru_cache(maxsize=16)
 def load_rules(user_files: tuple[str, ...] = ()) -> RuleSet:
     """Our rules plus the user's (their rules match first; their settings override ours)."""
@@ -167,13 +218,13 @@ def load_rules(user_files: tuple[str, ...] = ()) -> RuleSet:
         except OSError as exc:
             raise RulesError(f"{name}: cannot read rules file: {exc.strerror or exc}") from exc
         docs.append((name, _read_yaml(text, name)))
-    docs.append(("copydesk/rules/debris.yaml", _read_yaml(_builtin_text(), "debris.yaml")))
+    docs.append((BUILTIN, _read_yaml(_builtin_text(), "debris.yaml")))
     rules: list[Rule] = []
     home: set[str] = set()
     prose: dict[str, int] = {}
     for name, data in docs:
         for i, raw in enumerate(data.get("rules") or []):
-            rules.append(_parse_rule(raw, f"{name}: rule {i + 1}"))
+            rules.append(_parse_rule(raw, f"{name}: rule {i + 1}", trusted=name == BUILTIN))
         home.update(normalise_phrase(str(w)) for w in data.get("home_words") or [])
         for key, value in (data.get("prose") or {}).items():
             prose.setdefault(str(key), int(value))
