@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
+from ftfy.badness import is_bad
+from wordfreq import zipf_frequency
 
 from copydesk.rules_loader import RuleSet
 
@@ -25,6 +29,11 @@ NONLATIN_SCRIPTS = ["Cyrillic", "Greek", "Arabic", "Hebrew", "Han", "Hiragana", 
                     "Japanese", "Hangul", "Devanagari", "Bengali", "Thai", "Georgian", "Armenian",
                     "Tamil", "Telugu", "Gujarati", "Gurmukhi", "Kannada", "Malayalam", "Ethiopic",
                     "Khmer", "Lao", "Myanmar", "Sinhala", "Tibetan"]
+
+
+SEVERITY_FILE = "severity.yaml"  # per-run severity overrides, next to the suites
+_WORD = re.compile(r"\b[A-Za-z][a-z]+\b")
+_PRONOUNS = frozenset("i you we they he she it that there here what who where".split())
 
 
 class SuiteError(ValueError):
@@ -47,6 +56,7 @@ class CheckResult:
     success: bool
     unexpected_count: int | None = None
     sample: list[Any] = field(default_factory=list)
+    id: str | None = None  # the expectation's ``id`` in its suite file
 
 
 @dataclass
@@ -76,6 +86,8 @@ def load_suites(directory: Path | None = None) -> list[SuiteSpec]:
     directory = directory or default_expectations_dir()
     specs = []
     for path in sorted(Path(directory).glob("*.yaml")):
+        if path.name == SEVERITY_FILE:
+            continue
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
@@ -93,12 +105,68 @@ def load_suites(directory: Path | None = None) -> list[SuiteSpec]:
     return specs
 
 
+def load_severity(directory: Path | None = None,
+                  overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Severity per expectation id: ``severity.yaml`` next to the suites, then ``overrides``
+    (e.g. ``copydesk clean --severity no-mojibake=warning``); raise ``SuiteError`` on a bad one."""
+    path = Path(directory or default_expectations_dir()) / SEVERITY_FILE
+    merged: dict[str, str] = {}
+    if path.exists():
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise SuiteError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("severity") or {}, dict):
+            raise SuiteError(f"{path}: needs a 'severity' mapping of expectation id to level")
+        merged.update(data.get("severity") or {})
+    merged.update(overrides or {})
+    known = {exp.get("id") for spec in load_suites(directory) for exp in spec.expectations}
+    for key, level in merged.items():
+        if key not in known:
+            raise SuiteError(f"severity: no expectation with id {key!r}")
+        if level not in SEVERITIES:
+            raise SuiteError(f"severity: {key}: must be error or warning, not {level!r}")
+    return merged
+
+
+@lru_cache(maxsize=100_000)
+def _fused(word: str) -> bool:
+    """Is ``word`` a contraction with its apostrophe dropped ("dont", "youre", "hes")?"""
+    low = word.lower()
+    for suf in ("t", "re", "ve", "ll", "s", "d", "m"):
+        stem = low[: -len(suf)]
+        if not low.endswith(suf) or not stem or (suf == "t" and not stem.endswith("n")):
+            continue
+        if suf in ("s", "d", "m") and stem not in _PRONOUNS:
+            continue
+        cand = f"{stem}'{suf}"
+        if zipf_frequency(cand, "en") >= 3.5 and (
+            zipf_frequency(cand, "en") - zipf_frequency(low, "en") >= 1.0
+        ):
+            return True
+    return False
+
+
+def fused_tokens(text: str) -> int:
+    """How many tokens look like contractions a lossy scraper fused ("dont", "theyre")."""
+    return sum(_fused(m.group()) for m in _WORD.finditer(text))
+
+
+def _title_in_text(title: str | None, text: str) -> bool:
+    """Does the title come back as a line of its own in the text?"""
+    norm = " ".join((title or "").split()).casefold()
+    return bool(norm) and any(" ".join(line.split()).casefold() == norm
+                              for line in text.splitlines())
+
+
 def document_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """One row per published document, with the derived columns the suites use."""
     rows = []
     for r in records:
         byline = r.get("byline") or {}
         views = (r.get("metadata") or {}).get("views")
+        text = r.get("text") or ""
+        flags = r.get("flags", [])
         rows.append({
             "id": r["id"],
             "text": r.get("text"),
@@ -109,21 +177,32 @@ def document_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
             "byline_script": byline.get("script"),
             "byline_nonlatin": byline.get("script") in NONLATIN_SCRIPTS,
             "byline_non_english": bool(byline.get("non_english")),
+            "byline_language": byline.get("language"),
+            "byline_lang_foreign": byline.get("language") not in (None, "", "en", "und"),
             "views_ok": views is None or (isinstance(views, int) and not isinstance(views, bool)),
-            "text_chars": len(r.get("text") or ""),
+            "text_chars": len(text),
             "n_removed": len(r.get("removed", [])),
             "n_repairs": len(r.get("repairs", [])),
+            "mojibake": is_bad(text),
+            "lossy_flagged": "lossy-text" in flags,
+            "fused_tokens": fused_tokens(text),
+            "title_in_text": _title_in_text(r.get("title"), text),
         })
     columns = ["id", "text", "language", "language_flagged", "has_byline", "byline_script",
-               "byline_nonlatin", "byline_non_english", "views_ok", "text_chars", "n_removed",
-               "n_repairs"]
+               "byline_nonlatin", "byline_non_english", "byline_language", "byline_lang_foreign",
+               "views_ok", "text_chars", "n_removed", "n_repairs", "mojibake", "lossy_flagged",
+               "fused_tokens", "title_in_text"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def run_table(inputs: int, published: int, quarantined: int, duplicate_ids: int) -> pd.DataFrame:
+def run_table(inputs: int, published: int, quarantined: int, duplicate_ids: int,
+              with_repairs: int = 0, with_removals: int = 0) -> pd.DataFrame:
+    """The run as one row; ``*_share`` are shares of published documents (0 when none)."""
     return pd.DataFrame([{
         "inputs": inputs, "published": published, "quarantined": quarantined,
         "accounted": published + quarantined, "duplicate_ids": duplicate_ids,
+        "repair_share": with_repairs / published if published else 0.0,
+        "removal_share": with_removals / published if published else 0.0,
     }])
 
 
@@ -156,8 +235,11 @@ def validate(
     accepted_languages: Iterable[str],
     docs_dir: Path | None = None,
     expectations_dir: Path | None = None,
+    severity: Mapping[str, str] | None = None,
 ) -> ValidationReport:
-    """Run each suite on the table of the same name; build Data Docs into ``docs_dir``."""
+    """Run each suite on the table of the same name; build Data Docs into ``docs_dir``.
+
+    ``severity`` overrides the suites' own per expectation id (see :func:`load_severity`)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
@@ -169,6 +251,7 @@ def validate(
         "nonlatin_scripts": NONLATIN_SCRIPTS,
     }
     specs = [s for s in load_suites(expectations_dir) if s.name in tables]
+    overrides = load_severity(expectations_dir, severity)
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     if docs_dir is not None:
@@ -185,10 +268,11 @@ def validate(
         severities = []
         for exp in spec.expectations:
             kwargs = _resolve(exp.get("kwargs") or {}, params)
-            severity = exp.get("severity", "error")
-            severities.append(severity)
+            level = overrides.get(exp.get("id"), exp.get("severity", "error"))
+            severities.append(level)
             suite.add_expectation(_expectation_class(exp["expectation"])(
-                **kwargs, meta={"severity": severity, "suite_file": Path(spec.path).name}))
+                **kwargs, meta={"severity": level, "id": exp.get("id"),
+                                "suite_file": Path(spec.path).name}))
         batch = source.add_dataframe_asset(spec.name).add_batch_definition_whole_dataframe("all")
         vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
         actions = [gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["copydesk"])] if docs_dir else []
@@ -207,6 +291,7 @@ def validate(
                     success=bool(er.success),
                     unexpected_count=(er.result or {}).get("unexpected_count"),
                     sample=[str(v)[:200] for v in (er.result or {}).get("partial_unexpected_list", [])][:5],
+                    id=(cfg.meta or {}).get("id"),
                 ))
     index = docs_dir / "index.html" if docs_dir else None
     return ValidationReport(
