@@ -29,7 +29,7 @@ from copydesk.corpus import CorpusStats
 from copydesk.extract import extract_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from score_aeb import TOKEN, f1, score, tp_fp_fn  # noqa: E402
+from score_aeb import TOKEN, f1, score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "src/copydesk/models/boilerplate.json"

@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 import yaml
 
@@ -36,7 +38,6 @@ _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
 _STRIP = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile(r"\d")
-_UPPER_START = re.compile(r"^[^\W\d_]")
 
 PROSE_MIN_WORDS = 7
 SHORT_LINE_WORDS = 5
@@ -55,24 +56,30 @@ STAGE2 = (
 
 # --------------------------------------------------------------------------- data files
 @lru_cache(maxsize=1)
-def _stoplists() -> tuple[tuple[str, frozenset[str]], ...]:
+def _stoplists() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]], tuple[frozenset, ...]]:
+    """Language names, word -> indices of the stoplists holding it, and the stoplists."""
     import justext
 
-    names = justext.get_stoplists()
-    return tuple((n, frozenset(justext.get_stoplist(n))) for n in sorted(names))
+    names = tuple(sorted(justext.get_stoplists()))
+    lists = tuple(frozenset(justext.get_stoplist(n)) for n in names)
+    index: dict[str, list[int]] = {}
+    for i, words in enumerate(lists):
+        for w in words:
+            index.setdefault(w, []).append(i)
+    return names, {w: tuple(v) for w, v in index.items()}, lists
 
 
 @lru_cache(maxsize=1)
-def _ui_lexicon() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(category, compiled 'line starts with a phrase' regex) from ui_phrases.yaml."""
+def _ui_lexicon() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One 'line starts with a phrase' regex and phrase -> category, from ui_phrases.yaml."""
     text = resources.files("copydesk").joinpath("rules/ui_phrases.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    out = []
-    for category, phrases in data.items():
-        alts = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
-        pattern = "|".join(re.escape(p) for p in alts)
-        out.append((category, re.compile(rf"^(?:{pattern})(?!\w)")))
-    return tuple(out)
+    category_of: dict[str, str] = {}
+    for category, phrases in yaml.safe_load(text).items():
+        for phrase in phrases:
+            category_of.setdefault(phrase.casefold(), category)
+    alts = sorted(category_of, key=len, reverse=True)
+    pattern = re.compile("^(?:" + "|".join(re.escape(p) for p in alts) + r")(?!\w)")
+    return pattern, category_of
 
 
 @lru_cache(maxsize=1)
@@ -83,11 +90,18 @@ def load_model() -> dict:
 
 
 # --------------------------------------------------------------------------- features
-def pick_stoplist(lines: list[str]) -> tuple[str, frozenset[str]]:
-    """The stoplist (language) covering most of the document's distinct words."""
-    words = {w.casefold() for line in lines for w in _WORD.findall(line)}
-    best = max(_stoplists(), key=lambda item: len(words & item[1]))
-    return best
+def pick_stoplist(lines: list[str], sample: int = 300) -> tuple[str, frozenset[str]]:
+    """The stoplist (language) covering most of the document's first distinct words."""
+    names, index, lists = _stoplists()
+    seen: dict[str, None] = {}
+    for line in lines:
+        for w in _WORD.findall(line.casefold()):
+            seen[w] = None
+        if len(seen) >= sample:
+            break
+    counts = Counter(chain.from_iterable(index.get(w, ()) for w in seen))
+    best = counts.most_common(1)[0][0] if counts else names.index("English")
+    return names[best], lists[best]
 
 
 def ui_hit(line: str) -> tuple[str | None, int]:
@@ -95,11 +109,11 @@ def ui_hit(line: str) -> tuple[str | None, int]:
     norm = _STRIP.sub("", line.casefold())
     if not norm or norm[0].isdigit():
         return None, 0
-    for category, pattern in _ui_lexicon():
-        m = pattern.match(norm)
-        if m:
-            return category, max(1, len(_WORD.findall(m.group(0))))
-    return None, 0
+    pattern, category_of = _ui_lexicon()
+    m = pattern.match(norm)
+    if not m:
+        return None, 0
+    return category_of[m.group(0)], max(1, len(_WORD.findall(m.group(0))))
 
 
 def densest_region(scores: list[float]) -> tuple[int, int]:
@@ -175,9 +189,8 @@ def line_features(
         toks, w = tokens[i], n_words[i]
         low = [t.casefold() for t in toks]
         alpha = [t for t in toks if not t.isdigit()]
-        caps = sum(1 for t in alpha if _UPPER_START.match(t) and t[0].isupper())
-        letters = [c for c in line if c.isalpha()]
-        allcaps = len(letters) >= 4 and all(c.isupper() for c in letters if c.lower() != c)
+        caps = sum(1 for t in alpha if t[0].isupper())
+        allcaps = len(line) >= 4 and line.isupper()
         category, covered = ui_hit(line) if w <= 25 else (None, 0)
         dist = 0 if start <= i <= end else (start - i if i < start else i - end)
         df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
@@ -321,6 +334,16 @@ def categorise(info: LineInfo) -> str:
     return "boilerplate"
 
 
+def _heading_between_paragraphs(i: int, drop: set[int], infos: list[LineInfo]) -> bool:
+    """jusText-style context: a short, non-UI line whose kept neighbours are both prose."""
+    info = infos[i]
+    if info.ui or info.df_share >= 0.1 or info.words > 12 or not 0 < i < len(infos) - 1:
+        return False
+    before, after = i - 1, i + 1
+    return (before not in drop and after not in drop
+            and infos[before].prose and infos[after].prose)
+
+
 # --------------------------------------------------------------------------- entry point
 def find_boilerplate(
     lines: list[str],
@@ -340,9 +363,10 @@ def find_boilerplate(
     probs, contribs, rows, infos, threshold = score_lines(
         lines, title=title, stats=stats, model=model
     )
+    drop = {i for i, p in enumerate(probs) if p < threshold}
     out: dict[int, tuple[str, str]] = {}
-    for i, p in enumerate(probs):
-        if labels[i] is not None or p >= threshold:
+    for i in sorted(drop):
+        if labels[i] is not None or _heading_between_paragraphs(i, drop, infos):
             continue
-        out[i] = (categorise(infos[i]), explain(p, contribs[i], infos[i], rows[i]))
+        out[i] = (categorise(infos[i]), explain(probs[i], contribs[i], infos[i], rows[i]))
     return out
