@@ -33,6 +33,7 @@ class Settings:
     uncurl_quotes: bool = False
     repair: bool = True
     min_body_chars: int = 1
+    max_line_chars: int = 100_000  # a longer line is not article text (and would stall the stages)
 
     def classifier(self) -> Classifier:
         return Classifier(load_rules(self.rules))
@@ -61,6 +62,10 @@ def prepare(raw: RawDoc, settings: Settings = Settings()) -> Prepared:
         flags.append("encoding-fixed")
     if not fixed.strip():
         raise InputError("empty input (no text)")
+    longest = max(map(len, fixed.split("\n")))
+    if longest > settings.max_line_chars:
+        raise InputError(f"a line of {longest} characters, over the {settings.max_line_chars}-character "
+                         "limit: not article text")
     return Prepared(fixed, meta, flags)
 
 
