@@ -68,6 +68,9 @@ class _Tok:
     prev: str | None  # previous word (lowercase) when only spaces separate them
     next: str | None  # next word (as written) when only a space separates them
     clause_start: bool  # at the start of a sentence, line or quote
+    prev2: str | None = None  # the word before `prev` (lowercase), spaces only between
+    next2: str | None = None  # the word after `next` (as written), spaces only between
+    next_gap: str = ""  # what separates `next` from the word after it
 
 
 @dataclass
@@ -86,6 +89,10 @@ def _rules() -> dict[str, Any]:
     rules = yaml.safe_load(path.read_text(encoding="utf-8"))
     grammar = rules["grammar"]
     rules["sets"] = {k: frozenset(v) for k, v in grammar.items()}
+    rules["sets"]["function_words"] = frozenset().union(
+        *(rules["sets"][k] for k in ("determiners", "prepositions", "conjunctions",
+                                     "pronouns", "auxiliaries"))
+    )
     rules["range"]["unit_set"] = frozenset(rules["range"]["units"])
     return rules
 
@@ -113,6 +120,12 @@ def _tokens(text: str) -> list[_Tok]:
         gap = text[a.end : b.start]
         if gap == " ":
             a.next, b.prev = b.word, a.word.lower()
+    for a, b, c in zip(toks, toks[1:], toks[2:], strict=False):
+        a.next_gap = text[b.end : c.start] if a.next else ""
+        if a.next and b.next:
+            a.next2, c.prev2 = c.word, a.word.lower()
+    if len(toks) > 1 and toks[-2].next:
+        toks[-2].next_gap = text[toks[-1].end :][:1] or "\n"
     return toks
 
 
@@ -137,8 +150,11 @@ def _doc_stems(toks: list[_Tok]) -> collections.Counter[str]:
 # ---------------------------------------------------------------- apostrophes
 
 
-def _apostrophe_edit(tok: _Tok, names: collections.abc.Callable[[str], int]) -> _Edit | None:
-    """Best ’-insertion for a token (possessive or contraction), or None."""
+def _apostrophe_edit(
+    tok: _Tok, names: collections.abc.Callable[[str], int], lossy: bool = False
+) -> _Edit | None:
+    """Best ’-insertion for a token (possessive or contraction), or None. ``lossy``: the
+    document is known to be lossy, so slot evidence alone may settle a real word."""
     w = tok.word
     if not w.isalpha() or len(w) < 2:
         return None
@@ -156,6 +172,8 @@ def _apostrophe_edit(tok: _Tok, names: collections.abc.Callable[[str], int]) -> 
         else:
             suf = w[-len(suf) :]
         edit = _score_apostrophe(tok, stem, suf, zt, names, r, sets)
+        if edit is None and lossy:
+            edit = _slot_apostrophe(tok, stem, suf, zt, names)
         if edit and (best is None or edit[0] > best[0]):
             best = edit
     return best[1] if best else None
@@ -184,7 +202,7 @@ def _score_apostrophe(
     score = zc - zt + _context_bonus(tok, contraction, r, sets)
     if zc < words["candidate_min"]:
         return None
-    if zt >= words["real_word"]:
+    if zt >= words["real_word"] and not (contraction and tok.word.lower() not in sets["colliding"]):
         noun_slot = (tok.prev or "") in sets["determiners"] | sets["prepositions"]
         ok = _real_word_context(tok, stem, suf, contraction, sets) or (
             score >= r["margin_real"] and not (contraction and noun_slot)
@@ -196,6 +214,84 @@ def _score_apostrophe(
     kind = "contraction" if contraction else "apostrophe"
     strong = score >= r["strong_margin"] and (zc == _z(f"{stem}'{suf}") or zt < 1.0)
     return score, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", kind, why, strong)
+
+
+def _slot_apostrophe(
+    tok: _Tok, stem: str, suf: str, zt: float, names: collections.abc.Callable[[str], int]
+) -> tuple[float, _Edit] | None:
+    """In a lossy document, the grammatical slot decides what frequency alone cannot:
+    "the states new slogan" (a plural never takes a noun phrase after "the X-s"),
+    "Zuckers empty-net goal" (no such plural), "its impossible to" (no noun to own)."""
+    if suf.lower() != "s":
+        return None
+    why = _possessive_slot(tok, stem, zt, names) or _its_subject(tok)
+    if why is None:
+        return None
+    kind = "contraction" if stem.lower() in _rules()["sets"]["contraction_stems"] else "apostrophe"
+    return 0.0, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", kind, why, False)
+
+
+def _possessive_slot(
+    tok: _Tok, stem: str, zt: float, names: collections.abc.Callable[[str], int]
+) -> str | None:
+    """Evidence that X-s is the possessive X’s from the words around it, or None."""
+    r, sets = _rules()["slot"], _rules()["sets"]
+    if stem.lower() in sets["contraction_stems"] or not _np_start(tok.next, tok.next_gap):
+        return None
+    zc = _z(f"{stem}'s")
+    if stem[0].islower() or tok.prev == "the" and tok.clause_start:
+        if tok.prev not in sets["singular_determiners"] | {"the"} or tok.next[0].isupper():
+            return None
+        if zc < r["det_candidate_min"] or zc - zt < r["det_gap"]:
+            return None
+        return f"'{tok.prev} {tok.word.lower()} {tok.next}': a noun phrase follows; " \
+            f"'{stem.lower()}'s' {zc:.1f} vs '{tok.word.lower()}' {zt:.1f}"
+    if tok.prev == "the" or zt >= r["name_written_max"] or not tok.next[0].islower():
+        return None
+    if _z(stem) < r["name_stem_min"] and not names(stem):
+        return None
+    return f"'{tok.word}' no plural ({zt:.1f}) before the noun phrase '{tok.next}'"
+
+
+def _np_start(word: str | None, gap: str) -> bool:
+    """`word` can open a noun phrase (noun, adjective, number) and is no verb, adverb or
+    function word by its form: what follows a possessive but not a plural subject."""
+    if not word:
+        return False
+    if word.isdigit():
+        return True
+    w, sets = word.lower(), _rules()["sets"]
+    if not word.isalpha() or word.isupper() and len(word) > 1:
+        return False
+    if any(w in sets[k] for k in ("function_words", "particles", "irregular_past", "adverbs")):
+        return False
+    if len(w) > 4 and w.endswith(("ed", "ly")):
+        return False
+    return not (w.endswith("nt") and _z(f"{w[:-1]}'t") > _z(w))  # "dont", "cant"
+
+
+def _its_subject(tok: _Tok) -> str | None:
+    """"its impossible to" → it’s: "its" opens a clause and the next word is an adjective
+    or participle (it has no plural) with no noun after it, or an adverb before one."""
+    r, sets = _rules()["slot"], _rules()["sets"]
+    if tok.word.lower() != "its" or not tok.next or not tok.next.isalpha():
+        return None
+    if not (tok.clause_start or tok.prev is None or tok.prev in sets["conjunctions"]):
+        return None
+    w1, w2 = tok.next.lower(), (tok.next2 or "").lower()
+    if not tok.next.islower() or w1 in sets["function_words"] or w1.endswith("s"):
+        return None
+    ends = any(c in ".;:!?" for c in tok.next_gap)
+    closes = ends or (tok.next_gap == " " and w2 in sets["clause_openers"])
+    adverb = w1.endswith("ly") and _z(w1[:-2]) >= r["its_adverb_stem_min"] and len(w1) > 5
+    if adverb and (closes or w2.endswith(("ing", "ed"))):
+        return f"'its {w1} {w2}': an adverb opens the predicate"
+    if not closes or w1.endswith(tuple(r["noun_suffixes"])):
+        return None
+    plural = max(_z(w1 + "s"), _z(w1 + "es"), _z(w1[:-1] + "ies") if w1.endswith("y") else 0)
+    if plural > _z(w1) - r["its_plural_gap"]:
+        return None
+    return f"'its {w1}' then '{w2 or tok.next_gap.strip()}': '{w1}' has no plural, so no noun"
 
 
 def _noun_follows(tok: _Tok, sets: dict[str, frozenset[str]]) -> bool:
@@ -367,7 +463,11 @@ def _marks(text: str, style: str) -> tuple[str, str, str]:
 
 
 def _propose(
-    toks: list[_Tok], stems: collections.abc.Mapping[str, int], text: str, style: str
+    toks: list[_Tok],
+    stems: collections.abc.Mapping[str, int],
+    text: str,
+    style: str,
+    lossy: bool = False,
 ) -> list[_Edit]:
     doc = _doc_stems(toks)
     apos, fused, rng = _marks(text, style)
@@ -378,7 +478,7 @@ def _propose(
     edits = []
     for tok in toks:
         edit = (
-            _apostrophe_edit(tok, names)
+            _apostrophe_edit(tok, names, lossy)
             or _dash_edit(tok, fused, names, text)
             or _range_edit(tok, rng)
             or (None if style == "ascii" else _accent_edit(tok, stems))
@@ -413,15 +513,17 @@ def _apply(text: str, edits: list[_Edit], toks: list[_Tok]) -> tuple[str, list[R
     return "".join(out), repairs
 
 
-def _looks_lossy(text: str, edits: list[_Edit]) -> bool:
-    """Strong suspects and (almost) no surviving typographic marks; or, in a text with no
-    apostrophe of any kind and no typographic mark, any accepted repair at all."""
+def _looks_lossy(text: str, edits: list[_Edit], n_tokens: int) -> bool:
+    """Strong suspects and (almost) no surviving typographic marks; or a text with no
+    apostrophe of any kind and no typographic mark that is long enough for English prose
+    to need one, or has any accepted repair at all."""
     rules = _rules()["lossy"]
     typo = _typographic_count(text)
     strong = sum(e.strong for e in edits)
     if strong >= rules["min_strong"] and strong > rules["typographic_ratio"] * typo:
         return True
-    return bool(edits) and typo == 0 and not _IN_WORD_APOS.search(text)
+    bare = typo == 0 and not _IN_WORD_APOS.search(text)
+    return bare and (bool(edits) or n_tokens >= rules["bare_min_tokens"])
 
 
 def repair_text(
@@ -438,8 +540,9 @@ def repair_text(
         return RepairResult(text)  # the text kept its typography: nothing was dropped
     toks = _tokens(text)
     edits = _propose(toks, stems or {}, text, style)
-    if not _looks_lossy(text, edits):
+    if not _looks_lossy(text, edits, len(toks)):
         return RepairResult(text)
+    edits = _propose(toks, stems or {}, text, style, lossy=True)
     new_text, repairs = _apply(text, edits, toks)
     flags = ["lossy-text", *dict.fromkeys(_suspect_dashes(toks))]
     return RepairResult(new_text, repairs, flags)
