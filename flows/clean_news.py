@@ -1,5 +1,10 @@
-"""The cleaning flow: list inputs → batches → corpus statistics → clean each batch → write,
-validate and report. One Prefect task per batch, never per document.
+"""The cleaning flow: list inputs → batches → corpus statistics → clean each batch into a
+shard → write, validate and report. One Prefect task per batch, never per document; a task
+gets a short description of its batch (file + record range), never the documents. Batches a
+crashed run finished are not redone (see copydesk.run).
+
+The task runner is chosen at call time (``run_flow(..., runner="dask")``): threads (default),
+processes, or Dask (a local cluster of worker processes, or ``dask_address``).
 
 Run it directly (same arguments as ``copydesk clean``)::
 
@@ -8,41 +13,69 @@ Run it directly (same arguments as ``copydesk clean``)::
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from copydesk_flows import artifacts
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
 
 from copydesk.corpus import CorpusStats
 from copydesk.pipeline import Settings
-from copydesk.run import clean_paths, finish, plan_batches, stats_for_batch
+from copydesk.run import (
+    Layout,
+    RunPlan,
+    clean_batch_to_shard,
+    finish_run,
+    pending_batches,
+    plan_run,
+    stats_for_batch,
+    stats_path,
+)
+from copydesk.sources import Part, SourceOptions
+
+RUNNERS = ("thread", "process", "dask")
 
 # The CLI listens here to draw its progress bar; a logger keeps the flow free of UI code.
 progress = logging.getLogger("copydesk.progress")
 
 
-@task(name="corpus-stats", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def stats_task(paths: list[str], settings: Settings) -> CorpusStats:
-    return stats_for_batch(paths, settings)
+@task(name="corpus-stats", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5)
+def stats_task(batch: list[Part], settings: Settings, options: SourceOptions) -> CorpusStats:
+    return stats_for_batch(batch, settings, options)
 
 
-@task(name="clean-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
-def clean_task(paths: list[str], settings: Settings, stats: CorpusStats) -> list[dict[str, Any]]:
-    return clean_paths(paths, settings, stats)
+@task(name="clean-batch", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=1,
+      retry_delay_seconds=2)
+def clean_task(output_dir: str, index: int, batch: list[Part], key: str, layout: Layout,
+               settings: Settings, options: SourceOptions, stats_file: str) -> dict[str, int]:
+    return clean_batch_to_shard(Path(output_dir), index, batch, key=key, layout=layout,
+                                settings=settings, options=options, stats_file=stats_file)
 
 
-@task(name="write-validate-report", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def finish_task(output_dir: str, records: list[dict[str, Any]], settings: Settings, inputs: int,
+@task(name="write-validate-report", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5)
+def finish_task(output_dir: str, run: RunPlan, settings: Settings,
                 expectations_dir: str | None) -> dict[str, Any]:
-    result = finish(Path(output_dir), records, settings, inputs=inputs,
-                    expectations_dir=Path(expectations_dir) if expectations_dir else None)
+    result = finish_run(Path(output_dir), run, settings,
+                        expectations_dir=Path(expectations_dir) if expectations_dir else None)
     return {"summary": result.summary, "failure": result.failure_line()}
 
 
-@flow(name="clean-news", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+@task(name="publish-artifacts", cache_policy=NO_CACHE, tags=["copydesk", "api"], retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=1))
+def artifacts_task(summary: dict[str, Any], quarantined: list[dict[str, Any]], output_dir: str) -> None:
+    """The run's summary, quarantine table and report links on the flow run's Artifacts tab."""
+    artifacts.publish(summary, quarantined, output_dir)
+
+
+@flow(name="clean-news", flow_run_name="clean-news: {input_dir} → {output_dir}",
+      task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
 def clean_news(
     input_dir: str = "raw",
     output_dir: str = "clean",
@@ -52,38 +85,83 @@ def clean_news(
     other_languages: str = "flag",
     repair_style: str = "auto",
     expectations_dir: str | None = None,
+    output_format: str = "jsonl",
+    text_files: bool | None = None,
+    fields: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Clean ``input_dir`` into ``output_dir``; returns ``{"summary": …, "failure": str|None}``."""
+    """Clean ``input_dir`` into ``output_dir``; returns ``{"summary": …, "failure": str|None}``.
+
+    ``output_format`` is the shard format (jsonl or parquet), ``text_files`` forces per-document
+    ``.txt`` files on or off (default: only for small runs), ``fields`` names the text/html/id/url
+    fields of JSON Lines and Parquet records (``{"text_field": "body"}``)."""
     logger = get_run_logger()
     settings = Settings(
         rules=tuple(rules or ()), accepted_languages=tuple(languages or ("en",)),
         other_languages=other_languages, repair_style=repair_style,
     )
-    batches = plan_batches(Path(input_dir), batch_size)
-    inputs = sum(len(b) for b in batches)
-    logger.info("%d inputs in %d batch(es) of up to %d", inputs, len(batches), batch_size)
-    progress.info("start", extra={"total": inputs})
+    options = SourceOptions(**(fields or {}))
+    run = plan_run(Path(input_dir), settings, batch_size=batch_size, options=options,
+                   fmt=output_format, text_files=text_files)
+    out = Path(output_dir)
+    todo = pending_batches(out, run)
+    logger.info("%d inputs in %d batch(es) of up to %d; %d to clean", run.inputs,
+                len(run.batches), batch_size, len(todo))
+    progress.info("start", extra={"total": run.inputs})
+    progress.info("batch", extra={"advance": run.inputs - sum(p.size for i in todo
+                                                              for p in run.batches[i])})
 
-    stats = CorpusStats()
-    for part in stats_task.map(batches, settings=settings).result():
-        stats.merge(part)
+    stats_file = stats_path(out, run)
+    if todo and not stats_file.exists():
+        stats = CorpusStats()
+        for future in stats_task.map(run.batches, settings=settings, options=options):
+            stats.merge(future.result())
+        stats.save(stats_file)
 
-    records: list[dict[str, Any]] = []
-    futures = clean_task.map(batches, settings=settings, stats=stats)
-    for n, future in enumerate(futures, 1):
-        batch = future.result()
-        records += batch
-        published = sum(r["status"] == "published" for r in batch)
-        logger.info("batch %d/%d: %d published, %d quarantined",
-                    n, len(batches), published, len(batch) - published)
-        progress.info("batch", extra={"advance": len(batch)})
+    futures = clean_task.map(unmapped(output_dir), todo, [run.batches[i] for i in todo],
+                             key=run.key, layout=run.layout, settings=settings, options=options,
+                             stats_file=str(stats_file))
+    for n, (index, future) in enumerate(zip(todo, futures, strict=True), 1):
+        done = future.result()
+        logger.info("batch %d (%d/%d): %d published, %d quarantined",
+                    index, n, len(todo), done["published"], done["quarantined"])
+        progress.info("batch", extra={"advance": done["published"] + done["quarantined"]})
 
     progress.info("finishing", extra={})
-    result = finish_task(output_dir, records, settings, inputs, expectations_dir)
+    result = finish_task(output_dir, run, settings, expectations_dir)
     s = result["summary"]
     logger.info("%d published, %d quarantined; validation %s", s["published"], s["quarantined"],
                 "passed" if not result["failure"] else "FAILED")
+    artifacts_task(s, _read_jsonl(out / "quarantine.jsonl"), output_dir)
     return result
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def task_runner(runner: str = "thread", dask_address: str | None = None,
+                workers: int | None = None) -> TaskRunner:
+    """The Prefect task runner for ``--runner``: threads, processes, or Dask (a local cluster
+    of ``workers`` single-threaded worker processes, or the scheduler at ``dask_address``)."""
+    if runner == "thread":
+        return ThreadPoolTaskRunner(max_workers=workers or 2)
+    if runner == "process":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, not {runner!r}")
+
+
+def run_flow(*, runner: str = "thread", dask_address: str | None = None,
+             workers: int | None = None, **params: Any) -> dict[str, Any]:
+    """Run ``clean_news(**params)`` on the chosen task runner."""
+    return clean_news.with_options(task_runner=task_runner(runner, dask_address, workers))(**params)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,17 @@ def clean(
     expectations: Annotated[Path | None, typer.Option(help="Directory of GX suites (default: shipped ones).")] = None,
     html: Annotated[bool, typer.Option("--html", help="With '-': stdin is HTML.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="Large-run shards: jsonl (.jsonl.gz) or parquet.")] = "jsonl",
+    text_files: Annotated[bool | None, typer.Option(
+        "--text-files/--no-text-files", help="<id>.txt per document (default: runs ≤ 1000 docs).")] = None,
+    runner: Annotated[str, typer.Option(help="Task runner: thread, process or dask.")] = "thread",
+    dask_address: Annotated[str | None, typer.Option(help="Dask scheduler tcp://host:8786 (→ dask).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Parallel workers (default 2).")] = None,
+    text_field: Annotated[str, typer.Option(help="JSON Lines/Parquet field holding plain text.")] = "text",
+    html_field: Annotated[str, typer.Option(help="JSON Lines/Parquet field holding HTML.")] = "html",
+    id_field: Annotated[str, typer.Option(help="JSON Lines/Parquet field holding the document id.")] = "id",
+    url_field: Annotated[str, typer.Option(help="JSON Lines/Parquet field holding the page URL.")] = "url",
 ) -> None:
     """Clean INPUT_DIR into OUTPUT_DIR (documents, quarantine, report) and validate the result."""
     if other_languages not in ("flag", "quarantine"):
@@ -55,8 +66,16 @@ def clean(
     _check_paths(src, out)
     if expectations is not None and not expectations.is_dir():
         fail(f"expectations directory not found: {expectations}")
+    if output_format not in ("jsonl", "parquet"):
+        fail(f"--format must be jsonl or parquet, not {output_format!r}")
+    if runner not in ("thread", "process", "dask"):
+        fail(f"--runner must be thread, process or dask, not {runner!r}")
+    scale = {"runner": "dask" if dask_address else runner, "dask_address": dask_address,
+             "workers": workers, "output_format": output_format, "text_files": text_files,
+             "fields": {"text_field": text_field, "html_field": html_field, "id_field": id_field,
+                        "url_field": url_field}}
     result = _run_flow(src, out, rules, batch_size, langs, other_languages, repair_style,
-                       expectations, verbose)
+                       expectations, verbose, scale)
     s = result["summary"]
     typer.echo(f"{s['inputs']} inputs: {s['published']} published, {s['quarantined']} quarantined "
                f"→ {out}/ (report: {out / 'report' / 'summary.json'})")
@@ -109,14 +128,16 @@ def _clean_stdin(rules: list[Path], langs: list[str], other: str, style: str, ht
 
 
 def _run_flow(src: Path, out: Path, rules: list[Path], batch_size: int, langs: list[str],
-              other: str, style: str, expectations: Path | None, verbose: bool) -> dict:
+              other: str, style: str, expectations: Path | None, verbose: bool,
+              scale: dict) -> dict:
     from copydesk_flows.runtime import quiet_prefect_shutdown, set_prefect_defaults
 
     set_prefect_defaults(verbose=verbose)
-    from copydesk_flows.clean_news import clean_news
+    from copydesk_flows.clean_news import run_flow
 
     with _progress(), quiet_prefect_shutdown():
-        return clean_news(
+        return run_flow(
+            **scale,
             input_dir=str(src), output_dir=str(out), rules=[str(r) for r in rules],
             batch_size=batch_size, languages=langs, other_languages=other, repair_style=style,
             expectations_dir=str(expectations) if expectations else None,

@@ -6,7 +6,10 @@ for a bad input — it returns a ``Quarantined`` record with the reason instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from copydesk import language
@@ -48,16 +51,33 @@ class Prepared:
     flags: list[str] = field(default_factory=list)
 
 
-def prepare(raw: RawDoc, settings: Settings = Settings()) -> Prepared:
+@contextmanager
+def _timed(timings: Counter[str] | None, stage: str) -> Iterator[None]:
+    """Add the wall time of the block to ``timings[stage]`` (seconds), when timings are kept."""
+    if timings is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] += time.perf_counter() - start
+
+
+def prepare(raw: RawDoc, settings: Settings = Settings(),
+            timings: Counter[str] | None = None) -> Prepared:
     """Decode, extract (HTML) and fix one input; raises ``InputError`` when it is unusable."""
-    text = decode(raw.data)
+    with _timed(timings, "decode"):
+        text = decode(raw.data)
     meta: dict = {}
     flags: list[str] = []
     if raw.kind == "html":
-        text, meta = extract_html(text, url=raw.fields.get("url"))
+        with _timed(timings, "extract"):
+            text, meta = extract_html(text, url=raw.fields.get("url"))
         if not text.strip():
             raise InputError("HTML page has no extractable article text")
-    fixed, changed = fix_text(text, uncurl_quotes=settings.uncurl_quotes)
+    with _timed(timings, "fix"):
+        fixed, changed = fix_text(text, uncurl_quotes=settings.uncurl_quotes)
     if changed:
         flags.append("encoding-fixed")
     if not fixed.strip():
@@ -91,25 +111,29 @@ def clean_text(
 
 def _clean(
     doc_id: str, source: str, prepared: Prepared, classifier: Classifier, settings: Settings,
-    stats: CorpusStats | None,
+    stats: CorpusStats | None, timings: Counter[str] | None = None,
 ) -> Document:
     meta = prepared.meta
     doc = Document(doc_id, source, text=prepared.text, flags=list(prepared.flags))
     for key, field_name in (("date", "published"), ("sitename", "site")):
         if meta.get(key):
             doc.metadata[field_name] = meta[key]
-    body = classifier.classify(
-        doc, html_title=meta.get("title"), author_hint=meta.get("author"), stats=stats
-    )
+    with _timed(timings, "classify"):
+        body = classifier.classify(
+            doc, html_title=meta.get("title"), author_hint=meta.get("author"), stats=stats
+        )
     if meta.get("author"):
         doc.metadata.setdefault("author", meta["author"])
     doc.text = "\n\n".join(body)
     if settings.repair and doc.text:
-        result = repair_text(doc.text, stems=getattr(stats, "stems", None), style=settings.repair_style)
+        with _timed(timings, "repair"):
+            result = repair_text(doc.text, stems=getattr(stats, "stems", None),
+                                 style=settings.repair_style)
         doc.text, doc.repairs = result.text, result.repairs
         for flag in result.flags:
             doc.flag(flag)
-    doc.language = language.detect_language(doc.text) or "und"
+    with _timed(timings, "detect"):
+        doc.language = language.detect_language(doc.text) or "und"
     if doc.language not in settings.accepted_languages and doc.language != "und":
         doc.flag(f"non-english-document:{doc.language}" if "en" in settings.accepted_languages
                  else f"language-not-accepted:{doc.language}")
@@ -133,8 +157,12 @@ def clean_batch(
     *,
     settings: Settings = Settings(),
     stats: CorpusStats | None = None,
+    timings: Counter[str] | None = None,
 ) -> list[Document | Quarantined]:
-    """Clean a batch; every input comes back as a ``Document`` or a ``Quarantined``."""
+    """Clean a batch; every input comes back as a ``Document`` or a ``Quarantined``.
+
+    ``timings``, when given, accumulates seconds per stage (decode, extract, fix, classify,
+    repair, detect)."""
     classifier = settings.classifier()
     out: list[Document | Quarantined] = []
     for raw in raws:
@@ -142,7 +170,8 @@ def clean_batch(
             out.append(raw)
             continue
         try:
-            doc = _clean(raw.id, raw.source, prepare(raw, settings), classifier, settings, stats)
+            doc = _clean(raw.id, raw.source, prepare(raw, settings, timings), classifier, settings,
+                         stats, timings)
         except InputError as exc:
             out.append(Quarantined(raw.id, raw.source, str(exc)))
             continue

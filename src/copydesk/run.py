@@ -1,24 +1,79 @@
-"""A whole run as plain functions: plan batches, clean a batch, finish (write, validate, report).
+"""A whole run as plain functions: plan, corpus statistics, clean a batch into a shard, finish.
 
-The Prefect flow (flows/clean_news.py) calls these and only decides batching, parallelism and
-where results go; the same functions run without Prefect in tests and in ``copydesk clean - -``.
+The Prefect flow (flows/clean_news.py) calls these and only decides parallelism; the same
+functions run without Prefect in tests. A run keeps its state in ``OUTPUT/.copydesk/``: each
+cleaned batch writes its shard, then a marker ``batches/00042.json`` (both atomically). A
+marker counts only for the run key it names — a hash of the inputs (path, size, mtime), the
+settings, the layout and the batch size — so rerunning the same command after a crash redoes
+only the batches without a marker, and a changed input or setting never reuses stale work.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from copydesk.corpus import CorpusStats
 from copydesk.document import Document, Quarantined
 from copydesk.pipeline import Settings, clean_batch, prepare
-from copydesk.read import DEFAULT_MAX_BYTES, InputError, iter_raw, list_inputs
+from copydesk.read import DEFAULT_MAX_BYTES, InputError
 from copydesk.report import summarize, write_summary
+from copydesk.review import write_review
 from copydesk.rules_loader import load_rules
-from copydesk.validate import ValidationReport, document_table, run_table, validate
-from copydesk.write import write_outputs
+from copydesk.sources import DEFAULT_SOURCES, Part, SourceOptions, iter_part, plan
+from copydesk.validate import CheckResult, ValidationReport, document_table, run_table, validate
+from copydesk.write import (
+    atomic_write_text,
+    jsonl,
+    read_documents,
+    remove_stale_outputs,
+    shard_name,
+    write_documents,
+    write_text_files,
+)
+
+SMALL_RUN = 1000  # up to this many inputs: one documents.jsonl and a .txt per document
+VALIDATE_CHUNK = 20_000  # documents per GX validation of the documents suite
+STATE_DIR = ".copydesk"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How documents are written: one ``documents.jsonl`` or shards, and ``.txt`` files or not."""
+
+    fmt: str = "jsonl"  # shard format: "jsonl" (.jsonl.gz) or "parquet"
+    sharded: bool = False
+    text_files: bool = True
+
+    @classmethod
+    def for_run(cls, inputs: int, fmt: str = "jsonl", text_files: bool | None = None) -> Layout:
+        """Small jsonl runs keep ``documents.jsonl``; large runs (or Parquet) are sharded."""
+        small = inputs <= SMALL_RUN
+        return cls(fmt, sharded=fmt == "parquet" or not small,
+                   text_files=small if text_files is None else text_files)
+
+    def part_path(self, output_dir: Path, index: int) -> Path:
+        """Where batch ``index`` writes its documents."""
+        if self.sharded:
+            return output_dir / shard_name(index, self.fmt)
+        return output_dir / STATE_DIR / "parts" / f"documents-{index:05d}.jsonl"
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """The batches of a run, how it writes, and the key its batch markers must carry."""
+
+    batches: list[list[Part]]
+    layout: Layout
+    key: str
+    inputs: int = field(default=0)
 
 
 @dataclass
@@ -43,22 +98,49 @@ class RunResult:
         return f"validation failed: {names}{more} — see {self.output_dir / 'report'}"
 
 
-def plan_batches(input_dir: Path, batch_size: int) -> list[list[str]]:
-    """The inputs in stable order, cut into batches of ``batch_size`` paths."""
-    paths = [str(p) for p in list_inputs(input_dir)]
-    return [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
+def _identity(path: str) -> list[Any]:
+    st = Path(path).stat()
+    return [path, st.st_size, st.st_mtime_ns]
 
 
-def _raw_docs(paths: list[str], max_bytes: int):
-    for path in paths:
-        for item in iter_raw(Path(path), max_bytes):
+def plan_run(
+    input_dir: Path, settings: Settings, *, batch_size: int = 200,
+    options: SourceOptions = DEFAULT_SOURCES, fmt: str = "jsonl", text_files: bool | None = None,
+) -> RunPlan:
+    """Cut the inputs into batches and compute the run key (one pass over bulk files)."""
+    batches = plan(input_dir, batch_size)
+    inputs = sum(p.size for b in batches for p in b)
+    layout = Layout.for_run(inputs, fmt, text_files)
+    files = sorted({p.path for b in batches for p in b} | set(settings.rules))
+    ident = {
+        "version": version("copydesk"), "settings": asdict(settings), "options": asdict(options),
+        "layout": asdict(layout), "batch_size": batch_size,
+        "files": [_identity(f) for f in files],
+    }
+    key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:32]
+    return RunPlan(batches, layout, key, inputs)
+
+
+def _raw_docs(batch: list[Part], options: SourceOptions, max_bytes: int,
+              timings: Counter[str] | None = None) -> Iterator[Any]:
+    """The batch's documents; reading time goes to ``timings["read"]``."""
+    for part in batch:
+        items = iter_part(part, options, max_bytes)
+        while True:
+            start = time.perf_counter()
+            item = next(items, None)
+            if timings is not None:
+                timings["read"] += time.perf_counter() - start
+            if item is None:
+                break
             yield item if not isinstance(item, tuple) else Quarantined(*item)
 
 
-def stats_for_batch(paths: list[str], settings: Settings, max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusStats:
+def stats_for_batch(batch: list[Part], settings: Settings, options: SourceOptions = DEFAULT_SOURCES,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusStats:
     """First pass: line statistics over a batch (corpus evidence for the second pass)."""
     stats = CorpusStats()
-    for raw in _raw_docs(paths, max_bytes):
+    for raw in _raw_docs(batch, options, max_bytes):
         if isinstance(raw, Quarantined):
             continue
         try:
@@ -68,46 +150,227 @@ def stats_for_batch(paths: list[str], settings: Settings, max_bytes: int = DEFAU
     return stats
 
 
-def clean_paths(
-    paths: list[str], settings: Settings, stats: CorpusStats | None = None,
+def stats_path(output_dir: Path, run: RunPlan) -> Path:
+    """Where the merged statistics of a run are kept (reused when the run resumes)."""
+    return output_dir / STATE_DIR / f"stats-{run.key}.npz"
+
+
+def _marker_path(output_dir: Path, index: int) -> Path:
+    return output_dir / STATE_DIR / "batches" / f"{index:05d}.json"
+
+
+def _load_marker(output_dir: Path, run: RunPlan, index: int) -> dict[str, Any] | None:
+    """Batch ``index``'s marker if it belongs to this run and its shard is there, else None."""
+    try:
+        marker = json.loads(_marker_path(output_dir, index).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if marker.get("key") != run.key or marker.get("batch") != index:
+        return None
+    if marker["published"] and not run.layout.part_path(output_dir, index).exists():
+        return None
+    return marker
+
+
+def pending_batches(output_dir: Path, run: RunPlan) -> list[int]:
+    """Indexes of the batches that have no valid marker for this run (all of them at first)."""
+    return [i for i in range(len(run.batches)) if _load_marker(output_dir, run, i) is None]
+
+
+_STATS_CACHE: dict[str, CorpusStats] = {}
+
+
+def _stats(path: str | None) -> CorpusStats | None:
+    """Load a run's statistics once per process (tasks in one worker share them)."""
+    if path is None:
+        return None
+    if path not in _STATS_CACHE:
+        _STATS_CACHE.clear()
+        _STATS_CACHE[path] = CorpusStats.load(Path(path))
+    return _STATS_CACHE[path]
+
+
+def clean_batch_to_shard(
+    output_dir: Path, index: int, batch: list[Part], *, key: str, layout: Layout,
+    settings: Settings, options: SourceOptions = DEFAULT_SOURCES, stats_file: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> list[dict[str, Any]]:
-    """Second pass: clean a batch; each result is a record with ``status`` published/quarantined."""
-    out = []
-    for item in clean_batch(_raw_docs(paths, max_bytes), settings=settings, stats=stats):
-        status = "published" if isinstance(item, Document) else "quarantined"
-        out.append({"status": status, **item.to_record()})
-    return out
+) -> dict[str, int]:
+    """Second pass for batch ``index`` of run ``key``: clean it, write its shard, then its
+    marker (so a marker always means a complete shard)."""
+    timings: Counter[str] = Counter()
+    items = clean_batch(_raw_docs(batch, options, max_bytes, timings),
+                        settings=settings, stats=_stats(stats_file), timings=timings)
+    documents = [d.to_record() for d in items if isinstance(d, Document)]
+    quarantined = [q.to_record() for q in items if not isinstance(q, Document)]
+    start = time.perf_counter()
+    if documents:
+        write_documents(layout.part_path(output_dir, index), documents)
+    timings["write"] += time.perf_counter() - start
+    marker = {
+        "key": key, "batch": index, "inputs": len(items), "published": len(documents),
+        "ids": [item.id for item in items],
+        "with_repairs": sum(bool(d["repairs"]) for d in documents),
+        "with_removals": sum(bool(d["removed"]) for d in documents),
+        "quarantined": quarantined,
+        "summary": summarize(documents, quarantined, inputs=len(items)),
+        "seconds": dict(timings),
+    }
+    atomic_write_text(_marker_path(output_dir, index), json.dumps(marker, ensure_ascii=False))
+    return {"batch": index, "published": len(documents), "quarantined": len(quarantined)}
 
 
-def finish(
+def iter_documents(output_dir: Path, run: RunPlan) -> Iterator[dict[str, Any]]:
+    """The run's published documents in input order, streamed from its shards."""
+    for index in range(len(run.batches)):
+        path = run.layout.part_path(output_dir, index)
+        if path.exists():
+            yield from read_documents(path)
+
+
+def finish_run(
     output_dir: Path,
-    records: list[dict[str, Any]],
+    run: RunPlan,
     settings: Settings,
     *,
-    inputs: int,
     expectations_dir: Path | None = None,
     validate_output: bool = True,
     extra: dict[str, Any] | None = None,
+    severity: dict[str, str] | None = None,
 ) -> RunResult:
-    """Write outputs, validate them with the GX suites, and write the report."""
-    documents = [{k: v for k, v in r.items() if k != "status"} for r in records if r["status"] == "published"]
-    quarantined = [{k: v for k, v in r.items() if k != "status"} for r in records if r["status"] == "quarantined"]
-    write_outputs(output_dir, documents, quarantined)
+    """Assemble the outputs from the batch shards, validate them (GX), write the report."""
+    markers = [_load_marker(output_dir, run, i) for i in range(len(run.batches))]
+    missing = [i for i, m in enumerate(markers) if m is None]
+    if missing:
+        raise RuntimeError(f"batches {missing[:5]} have not been cleaned; run again to resume")
+    start = time.perf_counter()
+    quarantined = [q for m in markers for q in m["quarantined"]]
+    atomic_write_text(output_dir / "quarantine.jsonl", jsonl(quarantined))
+    keep = {shard_name(i, run.layout.fmt) for i, m in enumerate(markers) if m["published"]}
+    if not run.layout.sharded:
+        keep = {"documents.jsonl"}
+        atomic_write_text(output_dir / "documents.jsonl", jsonl(iter_documents(output_dir, run)))
+    if run.layout.text_files:
+        write_text_files(output_dir, iter_documents(output_dir, run))
+    remove_stale_outputs(output_dir, keep, text_files=run.layout.text_files)
+    _remove_stale_state(output_dir, run)
+    seconds: Counter[str] = Counter({"write": time.perf_counter() - start})
+
+    published = sum(m["published"] for m in markers)
+    ids = Counter(i for m in markers for i in m["ids"])
     report_dir = output_dir / "report"
     validation = None
     if validate_output:
-        ids = Counter(r["id"] for r in records)
-        tables = {
-            "documents": document_table(documents),
-            "run": run_table(inputs, len(documents), len(quarantined),
-                             sum(n - 1 for n in ids.values() if n > 1)),
-        }
-        validation = validate(
-            tables, rules=load_rules(settings.rules), accepted_languages=settings.accepted_languages,
-            docs_dir=report_dir / "data_docs", expectations_dir=expectations_dir,
+        validation = _validate(
+            output_dir, run, settings, expectations_dir, severity,
+            run_table(run.inputs, published, len(quarantined),
+                      sum(n - 1 for n in ids.values() if n > 1),
+                      with_repairs=sum(m["with_repairs"] for m in markers),
+                      with_removals=sum(m["with_removals"] for m in markers)),
         )
-    summary = summarize(documents, quarantined, inputs=inputs,
-                        validation=validation.to_dict() if validation else None, extra=extra)
+    for m in markers:
+        seconds.update(m["seconds"])
+    summary = merge_summaries([summarize([], [], inputs=0)] + [m["summary"] for m in markers])
+    summary.update(inputs=run.inputs, validation=validation.to_dict() if validation else None)
+    summary["stage_seconds"] = {k: round(v, 3) for k, v in sorted(seconds.items())}
+    if validation:
+        summary["stage_seconds"]["validate"] = round(validation.seconds, 3)
+    summary.update(extra or {})
     write_summary(report_dir, summary)
+    write_review(report_dir, iter_documents(output_dir, run), quarantined, summary)
     return RunResult(summary, validation, output_dir)
+
+
+def _remove_stale_state(output_dir: Path, run: RunPlan) -> None:
+    """Markers and statistics of other runs (a finished run's own state is kept for reruns)."""
+    state = output_dir / STATE_DIR
+    for marker in (state / "batches").glob("*.json"):
+        if not marker.stem.isdigit() or int(marker.stem) >= len(run.batches):
+            marker.unlink(missing_ok=True)
+    for path in state.glob("stats-*.npz"):
+        if path != stats_path(output_dir, run):
+            path.unlink(missing_ok=True)
+    for part in (state / "parts").glob("documents-*.jsonl"):
+        if run.layout.sharded or part != run.layout.part_path(output_dir, int(part.stem[10:])):
+            part.unlink(missing_ok=True)
+
+
+@dataclass
+class _Validation(ValidationReport):
+    seconds: float = 0.0
+
+
+def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_dir: Path | None,
+              severity: dict[str, str] | None, run_row: Any) -> _Validation:
+    """The documents suite per chunk of ``VALIDATE_CHUNK`` documents (bounded memory), the run
+    suite once; a chunked expectation's counts and samples are summed over the chunks."""
+    start = time.perf_counter()
+    rules = load_rules(settings.rules)
+    kwargs = dict(rules=rules, accepted_languages=settings.accepted_languages,
+                  docs_dir=output_dir / "report" / "data_docs", expectations_dir=expectations_dir,
+                  severity=severity)
+    reports = [validate({"documents": document_table(chunk), "run": run_row} if n == 0
+                        else {"documents": document_table(chunk)}, **kwargs)
+               for n, chunk in enumerate(_chunks(iter_documents(output_dir, run), VALIDATE_CHUNK))]
+    if not reports:  # nothing published: the documents suite runs on an empty table
+        reports = [validate({"documents": document_table([]), "run": run_row}, **kwargs)]
+    merged = _merge_checks(reports)
+    return _Validation(success=all(r.success or r.severity != "error" for r in merged),
+                       results=merged, data_docs=reports[0].data_docs,
+                       seconds=time.perf_counter() - start)
+
+
+def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _merge_checks(reports: list[ValidationReport]) -> list[CheckResult]:
+    merged: dict[tuple[Any, ...], CheckResult] = {}
+    for report in reports:
+        seen: Counter[tuple[Any, ...]] = Counter()
+        for r in report.results:
+            key = (r.suite, r.expectation, r.column, r.id)
+            seen[key] += 1
+            key += (seen[key],)
+            if key not in merged:
+                merged[key] = CheckResult(**{**r.__dict__, "sample": list(r.sample)})
+                continue
+            m = merged[key]
+            m.success = m.success and r.success
+            if r.unexpected_count is not None:
+                m.unexpected_count = (m.unexpected_count or 0) + r.unexpected_count
+            m.sample = (m.sample + list(r.sample))[:5]
+    return list(merged.values())
+
+
+def merge_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-batch summaries (report.summarize) added up: counts add, count tables re-sorted."""
+    out: dict[str, Any] = {}
+    for part in parts:
+        _add(out, part)
+    return out
+
+
+def _add(into: dict[str, Any], part: dict[str, Any]) -> None:
+    for key, value in part.items():
+        mine = into.get(key)
+        if isinstance(value, bool) or value is None:
+            into.setdefault(key, value)
+        elif isinstance(value, int | float) and isinstance(mine, int | float):
+            into[key] = mine + value
+        elif isinstance(value, dict):
+            sub = mine if isinstance(mine, dict) else {}
+            _add(sub, value)
+            if all(isinstance(v, int) and not isinstance(v, bool) for v in sub.values()):
+                sub = dict(sorted(sub.items(), key=lambda kv: -kv[1]))
+            into[key] = sub
+        elif isinstance(value, list):
+            into[key] = ((mine if isinstance(mine, list) else []) + value)[:100]
+        elif key not in into:
+            into[key] = value

@@ -1,0 +1,296 @@
+"""Inputs at scale: list a corpus as slices (``Part``) and stream ``RawDoc`` out of a slice.
+
+A corpus is a directory (or one file) of ``.txt``/``.html`` files (see read.py) and bulk files:
+JSON Lines (``.jsonl``, ``.jsonl.gz``, ``.jsonl.zst``), WARC (``.warc``, ``.warc.gz``) and
+Parquet. A batch is a list of ``Part`` — a whole small file, or a record range of a bulk file —
+so a task receives a short description and reads its own documents, never the whole corpus.
+Like ``read.iter_raw``, readers yield ``RawDoc`` or ``(id, source, reason)`` for an input that
+cannot be used; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from copydesk.document import RawDoc
+from copydesk.read import DEFAULT_MAX_BYTES, InputError, doc_id_for, input_kind, read_bytes
+
+Item = RawDoc | tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Which fields of a JSON Lines / Parquet record hold the text, HTML, id and URL."""
+
+    text_field: str = "text"
+    html_field: str = "html"
+    id_field: str = "id"
+    url_field: str = "url"
+
+
+DEFAULT_SOURCES = SourceOptions()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A whole input file, or records ``[start, stop)`` of a bulk file.
+
+    ``offset`` is the byte offset of record ``start`` where the format can seek (plain
+    ``.jsonl``, WARC); 0 means read from the beginning and skip ``start`` records.
+    """
+
+    path: str
+    start: int = 0
+    stop: int | None = None
+    offset: int = 0
+
+    @property
+    def size(self) -> int:
+        return 1 if self.stop is None else self.stop - self.start
+
+
+def bulk_format(path: Path) -> str | None:
+    """``"jsonl"``, ``"warc"`` or ``"parquet"`` for a bulk file name, else None."""
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz")):
+        return "jsonl"
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    if name.endswith(".parquet"):
+        return "parquet"
+    return None
+
+
+def list_sources(root: Path) -> list[Path]:
+    """Supported files under ``root`` (or ``root`` itself), in a stable order."""
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise InputError(f"input not found: {root}")
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and (input_kind(p) or bulk_format(p))
+    )
+
+
+def plan(root: Path, batch_size: int) -> list[list[Part]]:
+    """The corpus as batches of at most ``batch_size`` documents, in a stable order.
+
+    Small files are grouped; a bulk file is cut into record ranges (one batch each).
+    """
+    batches: list[list[Part]] = []
+    pending: list[Part] = []
+    for path in list_sources(root):
+        fmt = bulk_format(path)
+        if fmt is None:
+            pending.append(Part(str(path)))
+            if len(pending) == batch_size:
+                batches.append(pending)
+                pending = []
+            continue
+        if pending:
+            batches.append(pending)
+            pending = []
+        batches += [[part] for part in _split(path, fmt, batch_size)]
+    if pending:
+        batches.append(pending)
+    return batches
+
+
+def _split(path: Path, fmt: str, batch_size: int) -> list[Part]:
+    """Record ranges of one bulk file (one streaming pass over it; nothing kept but offsets)."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            n = pq.ParquetFile(path).metadata.num_rows
+        except Exception:  # noqa: BLE001 - unreadable: one part that quarantines the file
+            return [Part(str(path), 0, 1)]
+        return [Part(str(path), i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+    offsets = list(_record_offsets(path, fmt))
+    if not offsets:
+        return []
+    seekable = fmt == "warc" or path.name.lower().endswith((".jsonl", ".ndjson"))
+    return [
+        Part(str(path), i, min(i + batch_size, len(offsets)), offsets[i] if seekable else 0)
+        for i in range(0, len(offsets), batch_size)
+    ]
+
+
+def _record_offsets(path: Path, fmt: str) -> Iterator[int]:
+    if fmt == "warc":
+        from warcio.archiveiterator import ArchiveIterator
+
+        with open(path, "rb") as fh:
+            try:
+                it = ArchiveIterator(fh)
+                for record in it:
+                    if record.rec_type in ("response", "resource"):
+                        yield it.get_record_offset()
+            except Exception:  # noqa: BLE001 - a damaged tail: its records fail when read
+                return
+        return
+    try:
+        with _open_stream(path) as fh:
+            offset = 0
+            for line in fh:
+                if line.strip():
+                    yield offset
+                offset += len(line)
+    except (OSError, EOFError, ValueError):
+        yield 0  # one record that reports the damage when read
+
+
+def _open_stream(path: Path) -> IO[bytes]:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if name.endswith(".zst"):
+        import zstandard
+
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(open(path, "rb"),
+                                                                           closefd=True))
+    return open(path, "rb")
+
+
+def iter_part(part: Part, options: SourceOptions = DEFAULT_SOURCES,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """Stream the documents of one part."""
+    path = Path(part.path)
+    fmt = bulk_format(path)
+    if fmt is None:
+        doc_id, kind = doc_id_for(path), input_kind(path) or "text"
+        try:
+            yield RawDoc(id=doc_id, source=str(path), data=read_bytes(path, max_bytes), kind=kind)
+        except (InputError, OSError) as exc:
+            yield (doc_id, str(path), str(exc))
+        return
+    reader = {"jsonl": _iter_jsonl, "warc": _iter_warc, "parquet": _iter_parquet}[fmt]
+    expected = part.start
+    try:
+        for index, item in reader(path, part, options, max_bytes):
+            expected = index + 1
+            yield item
+    except Exception as exc:  # noqa: BLE001 - a damaged file: the rest of the part is quarantined
+        stop = part.stop if part.stop is not None else expected + 1
+        for index in range(expected, stop):
+            yield (f"{doc_id_for(path)}-{index}", f"{path}#{index}", f"unreadable record: {exc}")
+
+
+def _from_record(obj: Any, path: Path, index: int, options: SourceOptions, max_bytes: int) -> Item:
+    """A JSON Lines / Parquet record → ``RawDoc`` (or a quarantine tuple)."""
+    source = f"{path}#{index}"
+    default_id = f"{doc_id_for(path)}-{index}"
+    if not isinstance(obj, dict):
+        return (default_id, source, "record is not a JSON object")
+    raw_id = obj.get(options.id_field)
+    doc_id = str(raw_id) if raw_id not in (None, "") else default_id
+    html, text = obj.get(options.html_field), obj.get(options.text_field)
+    if isinstance(html, str) and html.strip():
+        kind, body = "html", html
+    elif isinstance(text, str):
+        kind, body = "text", text
+    else:
+        return (doc_id, source,
+                f"record has no {options.text_field!r} or {options.html_field!r} string field")
+    data = body.encode("utf-8", errors="surrogatepass")
+    if len(data) > max_bytes:
+        return (doc_id, source, f"record is {len(data)} bytes, over the {max_bytes}-byte limit")
+    url = obj.get(options.url_field)
+    fields = {"url": url} if isinstance(url, str) and url else {}
+    return RawDoc(id=doc_id, source=source, data=data, kind=kind, fields=fields)
+
+
+def _iter_jsonl(path: Path, part: Part, options: SourceOptions, max_bytes: int):
+    stop = part.stop if part.stop is not None else float("inf")
+    with _open_stream(path) as fh:
+        index = 0
+        if part.offset:
+            fh.seek(part.offset)
+            index = part.start
+        for line in fh:
+            if not line.strip():
+                continue
+            if index >= stop:
+                break
+            if index >= part.start:
+                try:
+                    obj = json.loads(line)
+                except ValueError as exc:
+                    item: Item = (f"{doc_id_for(path)}-{index}", f"{path}#{index}",
+                                  f"invalid JSON: {exc}")
+                else:
+                    item = _from_record(obj, path, index, options, max_bytes)
+                yield index, item
+            index += 1
+
+
+def _iter_parquet(path: Path, part: Part, options: SourceOptions, max_bytes: int):
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    names = set(pf.schema_arrow.names)
+    columns = [c for c in (options.id_field, options.text_field, options.html_field,
+                           options.url_field) if c in names]
+    stop = part.stop if part.stop is not None else pf.metadata.num_rows
+    first = 0
+    for group in range(pf.num_row_groups):
+        rows = pf.metadata.row_group(group).num_rows
+        lo, hi = max(part.start, first), min(stop, first + rows)
+        if lo < hi:
+            table = pf.read_row_group(group, columns=columns).slice(lo - first, hi - lo)
+            for i, obj in enumerate(table.to_pylist()):
+                yield lo + i, _from_record(obj, path, lo + i, options, max_bytes)
+        first += rows
+        if first >= stop:
+            break
+
+
+def _iter_warc(path: Path, part: Part, options: SourceOptions, max_bytes: int):
+    from warcio.archiveiterator import ArchiveIterator
+
+    stop = part.stop if part.stop is not None else float("inf")
+    with open(path, "rb") as fh:
+        fh.seek(part.offset)
+        index = part.start if part.offset else 0
+        for record in ArchiveIterator(fh):
+            if record.rec_type not in ("response", "resource"):
+                continue
+            if index >= stop:
+                break
+            if index >= part.start:
+                yield index, _from_warc(record, path, index, max_bytes)
+            index += 1
+
+
+def _from_warc(record: Any, path: Path, index: int, max_bytes: int) -> Item:
+    """A WARC response → ``RawDoc`` (HTML goes through trafilatura like any ``.html`` input)."""
+    headers = record.rec_headers
+    record_id = (headers.get_header("WARC-Record-ID") or "").strip("<>")
+    doc_id = record_id.rsplit(":", 1)[-1] or f"{doc_id_for(path)}-{index}"
+    url = headers.get_header("WARC-Target-URI") or ""
+    source = f"{path}#{index}"
+    if record.http_headers is not None:
+        status = record.http_headers.get_statuscode()
+        if status and status != "200":
+            return (doc_id, source, f"HTTP status {status} for {url}")
+        ctype = record.http_headers.get_header("Content-Type") or ""
+    else:
+        ctype = headers.get_header("Content-Type") or ""
+    ctype = ctype.split(";")[0].strip().lower()
+    if "html" in ctype:
+        kind = "html"
+    elif ctype.startswith("text/"):
+        kind = "text"
+    else:
+        return (doc_id, source, f"not a text or HTML page (Content-Type {ctype or 'missing'})")
+    data = record.content_stream().read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return (doc_id, source, f"page is over the {max_bytes}-byte limit")
+    return RawDoc(id=doc_id, source=source, data=data, kind=kind, fields={"url": url} if url else {})
