@@ -68,6 +68,7 @@ class _Tok:
     prev: str | None  # previous word (lowercase) when only spaces separate them
     next: str | None  # next word (as written) when only a space separates them
     clause_start: bool  # at the start of a sentence, line or quote
+    sentence_start: bool = False  # after . ! ? or a line break (and maybe an opening quote)
     prev2: str | None = None  # the word before `prev` (lowercase), spaces only between
     next2: str | None = None  # the word after `next` (as written), spaces only between
     next_gap: str = ""  # what separates `next` from the word after it
@@ -115,7 +116,9 @@ def _tokens(text: str) -> list[_Tok]:
             continue
         if e + 1 < len(text) and text[e] == "'" and text[e + 1].isalnum():
             continue
-        toks.append(_Tok(s, e, m.group(), None, None, _clause_start(text, s)))
+        tok = _Tok(s, e, m.group(), None, None, _clause_start(text, s))
+        tok.sentence_start = tok.clause_start and _sentence_start(text, s)
+        toks.append(tok)
     for a, b in zip(toks, toks[1:], strict=False):
         gap = text[a.end : b.start]
         if gap == " ":
@@ -134,6 +137,17 @@ def _clause_start(text: str, start: int) -> bool:
     while i >= 0 and text[i] == " ":
         i -= 1
     return i < 0 or text[i] in _BOUNDARY
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Only spaces, perhaps an opening quote, and . ! ? or a line break before `start`."""
+    before = text[:start].rstrip(" ")
+    if before.endswith('"'):
+        before = before[:-1]
+        if before and not before[-1].isspace():
+            return False
+        before = before.rstrip(" ")
+    return not before or before[-1] in ".!?\n"
 
 
 def _typographic_count(text: str) -> int:
@@ -223,8 +237,11 @@ def _slot_apostrophe(
     "the states new slogan" (a plural never takes a noun phrase after "the X-s"),
     "Zuckers empty-net goal" (no such plural), "its impossible to" (no noun to own)."""
     if suf.lower() != "s":
-        return None
-    why = _possessive_slot(tok, stem, zt, names) or _its_subject(tok)
+        why = _colliding_contraction(tok, stem, suf, zt)
+        if why is None:
+            return None
+        return 0.0, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", "contraction", why, False)
+    why = _possessive_slot(tok, stem, zt, names) or _its_subject(tok) or _lets(tok)
     if why is None:
         return None
     kind = "contraction" if stem.lower() in _rules()["sets"]["contraction_stems"] else "apostrophe"
@@ -239,18 +256,66 @@ def _possessive_slot(
     if stem.lower() in sets["contraction_stems"] or not _np_start(tok.next, tok.next_gap):
         return None
     zc = _z(f"{stem}'s")
-    if stem[0].islower() or tok.prev == "the" and tok.clause_start:
-        if tok.prev not in sets["singular_determiners"] | {"the"} or tok.next[0].isupper():
+    if stem[0].islower():
+        det = _singular_slot(tok, sets)
+        if det is None or tok.next[0].isupper():
             return None
         if zc < r["det_candidate_min"] or zc - zt < r["det_gap"]:
             return None
-        return f"'{tok.prev} {tok.word.lower()} {tok.next}': a noun phrase follows; " \
-            f"'{stem.lower()}'s' {zc:.1f} vs '{tok.word.lower()}' {zt:.1f}"
-    if tok.prev == "the" or zt >= r["name_written_max"] or not tok.next[0].islower():
+        return f"'{det} {tok.word} {tok.next}': a noun phrase follows; " \
+            f"'{stem}'s' {zc:.1f} vs '{tok.word}' {zt:.1f}"
+    if tok.prev == "the" or zt >= r["name_written_max"]:
         return None
-    if _z(stem) < r["name_stem_min"] and not names(stem):
+    zs = _z(stem)
+    if tok.next[0].isupper() and (zs < r["name_cap_stem_min"] or zt > zs - r["name_cap_gap"]):
+        return None
+    if zs < r["name_stem_min"] and not names(stem):
         return None
     return f"'{tok.word}' no plural ({zt:.1f}) before the noun phrase '{tok.next}'"
+
+
+def _singular_slot(tok: _Tok, sets: dict[str, frozenset[str]]) -> str | None:
+    """The words before X-s that want a singular noun or a possessive: "the/a/this X-s",
+    "last X-s" with no determiner before it; None otherwise. (An adjective between
+    them, "the small players bring", lets too many plural subjects through.)"""
+    singular = sets["singular_determiners"] | {"the"}
+    if tok.prev in singular:
+        return tok.prev
+    if tok.prev in sets["time_determiners"] and tok.prev2 not in sets["determiners"]:
+        return tok.prev
+    return None
+
+
+def _colliding_contraction(tok: _Tok, stem: str, suf: str, zt: float) -> str | None:
+    """In a lossy document: "Were on it" (a clause opening on "were" with no subject after
+    it), "wed be"/"Id expect" (d-forms before a word), "well be" (ll-forms before a bare
+    verb-phrase word), "neednt" (n't forms rare even as written)."""
+    r, sets = _rules()["slot"], _rules()["sets"]
+    w, nxt = tok.word.lower(), (tok.next or "").lower()
+    if suf == "t":
+        return f"'{w}' no word ({zt:.1f}); n't form" if zt < 1.0 and _z(
+            f"{stem}'t") >= r["nt_candidate_min"] else None
+    if not nxt.isalpha() or not tok.next.islower():
+        return None
+    opens = tok.clause_start or tok.prev is None or tok.prev in sets["conjunctions"]
+    subject = sets["pronouns"] | sets["determiners"]
+    if w == "were" and tok.sentence_start and nxt not in subject and nxt not in sets["adverbs"]:
+        return f"'{tok.word} {nxt}': a clause opens on 'were' with no subject after it"
+    if w in ("wed", "id") and opens and nxt not in subject:
+        return f"'{tok.word} {nxt}': '{w}' opens a clause"
+    if suf.lower() == "ll" and w in sets["colliding"] and opens and nxt in sets["after_will"]:
+        return f"'{tok.word} {nxt}': '{nxt}' follows 'will'"
+    return None
+
+
+def _lets(tok: _Tok) -> str | None:
+    """"Lets see" → "Let’s see": a sentence never opens on the verb "lets"."""
+    nxt, sets = tok.next or "", _rules()["sets"]
+    if tok.word != "Lets" or not tok.clause_start or not nxt.isalpha() or not nxt.islower():
+        return None
+    if nxt in sets["pronouns"] | sets["determiners"] or nxt in ("us", "them", "me", "him"):
+        return None
+    return f"'Lets {nxt}' opens a sentence"
 
 
 def _np_start(word: str | None, gap: str) -> bool:
