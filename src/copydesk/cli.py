@@ -95,8 +95,12 @@ def _check_rules(rules: list[Path]) -> None:
 def _check_paths(src: Path, out: Path) -> None:
     if not src.exists():
         fail(f"input not found: {src}")
+    if not (src.is_dir() or src.is_file()):
+        fail(f"input is not a directory or a regular file: {src}")
     if src.is_dir() and not os.access(src, os.R_OK | os.X_OK):
         fail(f"input directory is not readable: {src}")
+    if out.exists() and not out.is_dir():
+        fail(f"output is not a directory: {out}")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
