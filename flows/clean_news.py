@@ -26,6 +26,7 @@ from prefect.tasks import exponential_backoff
 
 from copydesk.corpus import CorpusStats
 from copydesk.pipeline import Settings
+from copydesk.read import DEFAULT_MAX_BYTES
 from copydesk.run import (
     Layout,
     RunPlan,
@@ -88,6 +89,7 @@ def clean_news(
     output_format: str = "jsonl",
     text_files: bool | None = None,
     fields: dict[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> dict[str, Any]:
     """Clean ``input_dir`` into ``output_dir``; returns ``{"summary": …, "failure": str|None}``.
 
@@ -97,7 +99,7 @@ def clean_news(
     logger = get_run_logger()
     settings = Settings(
         rules=tuple(rules or ()), accepted_languages=tuple(languages or ("en",)),
-        other_languages=other_languages, repair_style=repair_style,
+        other_languages=other_languages, repair_style=repair_style, max_bytes=max_bytes,
     )
     options = SourceOptions(**(fields or {}))
     run = plan_run(Path(input_dir), settings, batch_size=batch_size, options=options,

@@ -23,6 +23,8 @@ from copydesk.document import Document, Removal
 from copydesk.rules_loader import RuleSet, normalise_phrase, strip_bullet
 
 SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$")
+INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?]['\"’”»)]*\s+[\"“‘'(]*[A-Z]")
+LINKISH = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net|co\.uk)\b|#\w", re.IGNORECASE)
 NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(.+)$")
 TRAIL_SEP = re.compile(r"\s*(?:>|›|»|/|\||→|::)\s*")
 TAG_COUNT = re.compile(r"^[^\W\d_][\w&'’-]*(?:\s[^\W\d_][\w&'’-]*)?\s\d{1,5}$")
@@ -55,9 +57,19 @@ def is_prose(text: str, prose: dict[str, int]) -> bool:
 
 
 def is_headline(text: str) -> bool:
-    """Shaped like a title: some words, not a sentence, not too long."""
+    """Shaped like a title: a few words, one phrase, not a sentence, a label or a link.
+
+    Strict on purpose: a first line wrongly taken for a title is a lost body line.
+    """
     words = text.split()
-    return 2 <= len(words) <= 30 and not SENTENCE_END.search(text) and bool(WORD.search(text))
+    return (
+        2 <= len(words) <= 24
+        and not SENTENCE_END.search(text)
+        and not INNER_SENTENCE.search(text)
+        and not LINKISH.search(text)
+        and not (text.isupper() and len(words) > 3)
+        and bool(WORD.search(text))
+    )
 
 
 def same_text(a: str, b: str) -> bool:
@@ -97,7 +109,7 @@ class Classifier:
                 labels[i] = category
                 reasons[i] = (reason, lang)
 
-        title = self._title(texts, html_title, first)
+        title = self._title(texts, html_title, first, self.rules.rules)
         if title is not None and texts and same_text(texts[0], title):
             mark(0, "title", "first line shaped like a headline" if not html_title else "HTML title")
         doc.title = doc.title or title
@@ -142,11 +154,13 @@ class Classifier:
         return [texts[i] for i, label in enumerate(labels) if label is None]
 
     @staticmethod
-    def _title(texts: list[str], html_title: str | None, first: int) -> str | None:
+    def _title(texts: list[str], html_title: str | None, first: int, rules: list) -> str | None:
         if html_title:
             return html_title.strip()
-        if len(texts) >= 2 and first > 0 and is_headline(strip_bullet(texts[0])):
-            return texts[0]
+        first_line = texts[0] if texts else ""
+        if (len(texts) >= 2 and first > 0 and strip_bullet(first_line) == first_line
+                and is_headline(first_line) and not any(r.match(first_line) for r in rules)):
+            return first_line
         return None
 
     def _breadcrumbs(

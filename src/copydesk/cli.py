@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from copydesk.read import DEFAULT_MAX_BYTES
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Clean scraped news text: strip debris, keep its metadata, repair punctuation.")
 
@@ -49,6 +51,8 @@ def clean(
     html_field: Annotated[str, typer.Option(help="JSON Lines/Parquet field holding HTML.")] = "html",
     id_field: Annotated[str, typer.Option(help="JSON Lines/Parquet field holding the document id.")] = "id",
     url_field: Annotated[str, typer.Option(help="JSON Lines/Parquet field holding the page URL.")] = "url",
+    max_bytes: Annotated[int, typer.Option(
+        min=1, help="Largest input in bytes (after decompression); larger ones are quarantined.")] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Clean INPUT_DIR into OUTPUT_DIR (documents, quarantine, report) and validate the result."""
     if other_languages not in ("flag", "quarantine"):
@@ -73,7 +77,7 @@ def clean(
     scale = {"runner": "dask" if dask_address else runner, "dask_address": dask_address,
              "workers": workers, "output_format": output_format, "text_files": text_files,
              "fields": {"text_field": text_field, "html_field": html_field, "id_field": id_field,
-                        "url_field": url_field}}
+                        "url_field": url_field}, "max_bytes": max_bytes}
     result = _run_flow(src, out, rules, batch_size, langs, other_languages, repair_style,
                        expectations, verbose, scale)
     s = result["summary"]

@@ -18,7 +18,7 @@ from copydesk.corpus import CorpusStats
 from copydesk.document import Document, Quarantined, RawDoc
 from copydesk.extract import extract_html
 from copydesk.fix import fix_text
-from copydesk.read import InputError, decode
+from copydesk.read import DEFAULT_MAX_BYTES, InputError, decode
 from copydesk.repair import repair_text
 from copydesk.rules_loader import load_rules
 
@@ -37,6 +37,7 @@ class Settings:
     repair: bool = True
     min_body_chars: int = 1
     max_line_chars: int = 100_000  # a longer line is not article text (and would stall the stages)
+    max_bytes: int = DEFAULT_MAX_BYTES  # per input (after decompression); larger ones are quarantined
 
     def classifier(self) -> Classifier:
         return Classifier(load_rules(self.rules))

@@ -23,7 +23,7 @@ from typing import Any
 from copydesk.corpus import CorpusStats
 from copydesk.document import Document, Quarantined
 from copydesk.pipeline import Settings, clean_batch, prepare
-from copydesk.read import DEFAULT_MAX_BYTES, InputError
+from copydesk.read import InputError
 from copydesk.report import summarize, write_summary
 from copydesk.review import write_review
 from copydesk.rules_loader import load_rules
@@ -137,10 +137,10 @@ def _raw_docs(batch: list[Part], options: SourceOptions, max_bytes: int,
 
 
 def stats_for_batch(batch: list[Part], settings: Settings, options: SourceOptions = DEFAULT_SOURCES,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> CorpusStats:
+                    max_bytes: int | None = None) -> CorpusStats:
     """First pass: line statistics over a batch (corpus evidence for the second pass)."""
     stats = CorpusStats()
-    for raw in _raw_docs(batch, options, max_bytes):
+    for raw in _raw_docs(batch, options, max_bytes or settings.max_bytes):
         if isinstance(raw, Quarantined):
             continue
         try:
@@ -193,12 +193,12 @@ def _stats(path: str | None) -> CorpusStats | None:
 def clean_batch_to_shard(
     output_dir: Path, index: int, batch: list[Part], *, key: str, layout: Layout,
     settings: Settings, options: SourceOptions = DEFAULT_SOURCES, stats_file: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> dict[str, int]:
     """Second pass for batch ``index`` of run ``key``: clean it, write its shard, then its
     marker (so a marker always means a complete shard)."""
     timings: Counter[str] = Counter()
-    items = clean_batch(_raw_docs(batch, options, max_bytes, timings),
+    items = clean_batch(_raw_docs(batch, options, max_bytes or settings.max_bytes, timings),
                         settings=settings, stats=_stats(stats_file), timings=timings)
     documents = [d.to_record() for d in items if isinstance(d, Document)]
     quarantined = [q.to_record() for q in items if not isinstance(q, Document)]
