@@ -156,3 +156,22 @@ def test_fast_on_clean_text():
     for _ in range(20):
         repair_text(text)
     assert (time.perf_counter() - t0) / 20 < 0.01
+
+
+def test_slot_evidence_in_lossy_documents():
+    text = ("We dont know why the states new slogan failed. Its impossible to say. Lets see. "
+            "The states agreed and the presidents met. If prices rose, wed be fine. "
+            "Were on it, they said. It lets you go, and both states said last years budget "
+            "was the one the leaders of the states wanted.")
+    out = repair_text(text).text
+    for want in ("the state’s new slogan", "It’s impossible to", "Let’s see", "we’d be",
+                 "We’re on it", "last year’s budget"):
+        assert want in out
+    for kept in ("The states agreed", "the presidents met", "It lets you", "both states said",
+                 "of the states wanted"):
+        assert kept in out
+
+
+def test_slot_evidence_needs_a_lossy_document():
+    text = "Putin's aide said the states new rules and its impossible tone were noted. " * 3
+    assert repair_text(text).text == text

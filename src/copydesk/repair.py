@@ -258,7 +258,7 @@ def _possessive_slot(
     zc = _z(f"{stem}'s")
     if stem[0].islower():
         det = _singular_slot(tok, sets)
-        if det is None or tok.next[0].isupper():
+        if det is None or tok.next[0].isupper() and det not in sets["time_determiners"]:
             return None
         if zc < r["det_candidate_min"] or zc - zt < r["det_gap"]:
             return None
