@@ -21,8 +21,8 @@ from typing import Any
 
 from copydesk.write import atomic_write_text
 
-FIRST = 500  # documents always embedded, in input order
-LIMIT = 5000  # most published documents embedded (flagged/repaired ones after the first)
+FIRST = 10_000  # documents always embedded, in input order
+LIMIT = 25_000  # most published documents embedded (flagged/repaired ones after the first)
 PAGE_SIZE = 50
 
 
@@ -30,17 +30,18 @@ def place_removed(removed: list[dict[str, Any]], paragraphs: int) -> list[int]:
     """For each removed line, the index of the text paragraph it stood before (0 = above the
     body, ``paragraphs`` = below it).
 
-    Only line numbers are recorded, so the body lines are inferred: the lines not removed
-    before a removed line are body lines, one per paragraph, or one per two lines when the
-    source separates paragraphs with blank lines (all gaps between removed lines even).
+    Only line numbers are recorded, so the body lines are inferred: each gap of lines between
+    removed lines holds one paragraph per line, or one per two lines when the source
+    separates paragraphs with blank lines (every gap between removed lines is odd).
     """
-    lines = sorted(r["line"] for r in removed)
+    lines = sorted({r["line"] for r in removed})
     diffs = [b - a for a, b in zip(lines, lines[1:], strict=False) if b - a > 1]
     spacing = 2 if diffs and all(d % 2 == 0 for d in diffs) else 1
-    rank = {}
-    for n, line in enumerate(lines):
-        rank.setdefault(line, n)
-    return [min(paragraphs, max(0, (r["line"] - 1 - rank[r["line"]]) // spacing)) for r in removed]
+    before, seen, previous = {}, 0, 0
+    for line in lines:  # body lines sit in the gaps between removed lines
+        seen += (line - previous - 1) // spacing
+        before[line], previous = seen, line
+    return [min(paragraphs, before[r["line"]]) for r in removed]
 
 
 def _paragraphs(text: str) -> int:
@@ -321,7 +322,13 @@ _JS = r"""
     document.getElementById(id).addEventListener("change", apply); });
   document.getElementById("prev").addEventListener("click", function () { page--; draw(); });
   document.getElementById("next").addEventListener("click", function () { page++; draw(); });
-  draw();
+  // a link can preselect filters: review.html#flagged&repairs&quarantined&q=kyiv
+  location.hash.slice(1).split("&").forEach(function (part) {
+    var kv = part.split("="), box = document.getElementById("f-" + kv[0]);
+    if (box && box.type === "checkbox") box.checked = true;
+    if (kv[0] === "q") document.getElementById("q").value = decodeURIComponent(kv[1] || "");
+  });
+  apply();
 })();
 """
 
