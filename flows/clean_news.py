@@ -62,8 +62,9 @@ def clean_task(output_dir: str, index: int, batch: list[Part], key: str, layout:
 @task(name="write-validate-report", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5)
 def finish_task(output_dir: str, run: RunPlan, settings: Settings,
-                expectations_dir: str | None) -> dict[str, Any]:
-    result = finish_run(Path(output_dir), run, settings,
+                expectations_dir: str | None, severity: dict[str, str] | None = None,
+                ) -> dict[str, Any]:
+    result = finish_run(Path(output_dir), run, settings, severity=severity,
                         expectations_dir=Path(expectations_dir) if expectations_dir else None)
     return {"summary": result.summary, "failure": result.failure_line()}
 
@@ -90,12 +91,14 @@ def clean_news(
     text_files: bool | None = None,
     fields: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    severity: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Clean ``input_dir`` into ``output_dir``; returns ``{"summary": …, "failure": str|None}``.
 
     ``output_format`` is the shard format (jsonl or parquet), ``text_files`` forces per-document
     ``.txt`` files on or off (default: only for small runs), ``fields`` names the text/html/id/url
-    fields of JSON Lines and Parquet records (``{"text_field": "body"}``)."""
+    fields of JSON Lines and Parquet records (``{"text_field": "body"}``); ``severity`` overrides
+    expectations' severities by id (``{"no-debris": "warning"}``, see copydesk.validate)."""
     logger = get_run_logger()
     settings = Settings(
         rules=tuple(rules or ()), accepted_languages=tuple(languages or ("en",)),
@@ -129,7 +132,7 @@ def clean_news(
         progress.info("batch", extra={"advance": done["published"] + done["quarantined"]})
 
     progress.info("finishing", extra={})
-    result = finish_task(output_dir, run, settings, expectations_dir)
+    result = finish_task(output_dir, run, settings, expectations_dir, severity)
     s = result["summary"]
     logger.info("%d published, %d quarantined; validation %s", s["published"], s["quarantined"],
                 "passed" if not result["failure"] else "FAILED")

@@ -38,6 +38,8 @@ def clean(
     other_languages: Annotated[str, typer.Option(help="Documents in other languages: flag or quarantine.")] = "flag",
     repair_style: Annotated[str, typer.Option(help="Restored punctuation: auto, ascii or typographic.")] = "auto",
     expectations: Annotated[Path | None, typer.Option(help="Directory of GX suites (default: shipped ones).")] = None,
+    severity: Annotated[list[str], typer.Option(
+        "--severity", help="ID=error|warning: override an expectation's severity; repeatable.")] = [],  # noqa: B006
     html: Annotated[bool, typer.Option("--html", help="With '-': stdin is HTML.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     output_format: Annotated[str, typer.Option(
@@ -70,6 +72,7 @@ def clean(
     _check_paths(src, out)
     if expectations is not None and not expectations.is_dir():
         fail(f"expectations directory not found: {expectations}")
+    levels = _check_severity(severity, expectations)
     if output_format not in ("jsonl", "parquet"):
         fail(f"--format must be jsonl or parquet, not {output_format!r}")
     if runner not in ("thread", "process", "dask"):
@@ -77,7 +80,7 @@ def clean(
     scale = {"runner": "dask" if dask_address else runner, "dask_address": dask_address,
              "workers": workers, "output_format": output_format, "text_files": text_files,
              "fields": {"text_field": text_field, "html_field": html_field, "id_field": id_field,
-                        "url_field": url_field}, "max_bytes": max_bytes}
+                        "url_field": url_field}, "max_bytes": max_bytes, "severity": levels}
     result = _run_flow(src, out, rules, batch_size, langs, other_languages, repair_style,
                        expectations, verbose, scale)
     s = result["summary"]
@@ -85,6 +88,23 @@ def clean(
                f"→ {out}/ (report: {out / 'report' / 'summary.json'})")
     if result["failure"]:
         fail(result["failure"], code=1)
+
+
+def _check_severity(pairs: list[str], expectations: Path | None) -> dict[str, str] | None:
+    """``--severity ID=LEVEL`` options as a mapping, checked against the suites."""
+    from copydesk.validate import SuiteError, load_severity
+
+    levels = {}
+    for pair in pairs:
+        key, sep, level = pair.partition("=")
+        if not sep:
+            fail(f"--severity needs ID=error or ID=warning, not {pair!r}")
+        levels[key.strip()] = level.strip()
+    try:
+        load_severity(expectations, levels)
+    except SuiteError as exc:
+        fail(str(exc))
+    return levels or None
 
 
 def _check_rules(rules: list[Path]) -> None:

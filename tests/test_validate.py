@@ -1,0 +1,118 @@
+"""The GX suites catch real problems in a run's output, and severities are configuration."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from copydesk.rules_loader import load_rules
+from copydesk.validate import (
+    SuiteError,
+    default_expectations_dir,
+    document_table,
+    fused_tokens,
+    load_severity,
+    run_table,
+    validate,
+)
+
+BODY = ("The council met on Monday to discuss the budget for the coming year. Members agreed "
+        "that the library and the swimming pool would stay open, and that road repairs would "
+        "begin in the spring once the weather allowed.")
+
+
+def doc(id: str, text: str = BODY, **fields) -> dict:
+    return {"id": id, "title": "Council agrees budget", "text": text, "language": "en",
+            "metadata": {}, "byline": None, "removed": [], "repairs": [], "flags": [], **fields}
+
+
+GOOD = [doc("good"), doc("lossy", flags=["lossy-text"], text=BODY + " They dont say."),
+        doc("byline", byline={"name": "Дзвенислава Карплюк", "script": "Cyrillic",
+                              "language": "uk", "non_english": True})]
+BAD = {  # expectation id → a document that must make it fail
+    "no-debris": doc("debris", text=BODY + "\n\nShare this article"),
+    "no-mojibake": doc("mojibake", text=BODY + " The cafÃ© reopened."),
+    "no-unflagged-fused-tokens": doc("fused", text=BODY + " Officials said they dont know."),
+    "title-not-repeated": doc("title", text="Council agrees budget\n\n" + BODY),
+    "text-length": doc("short", text="Too short."),
+    "byline-language-flagged": doc("byline-lang", byline={
+        "name": "Jan Kowalski", "script": "Latin", "language": "pl", "non_english": False}),
+    "byline-english-not-flagged": doc("byline-en", byline={
+        "name": "Sophia Brooks", "script": "Latin", "language": "en", "non_english": True}),
+    "views-integer": doc("views", metadata={"views": "11 Views"}),
+}
+
+
+def check(records: list[dict], run=None, **kwargs):
+    tables = {"documents": document_table(records),
+              "run": run if run is not None else run_table(len(records), len(records), 0, 0,
+                                                           with_removals=len(records))}
+    return validate(tables, rules=load_rules(), accepted_languages=["en"], **kwargs)
+
+
+def failed(report) -> dict[str, str]:
+    return {r.id: r.severity for r in report.results if not r.success}
+
+
+@pytest.fixture(scope="module")
+def bad_report():
+    return check(GOOD + list(BAD.values()), run=run_table(21, 11, 9, 0, with_repairs=9,
+                                                          with_removals=0))
+
+
+def test_good_documents_pass() -> None:
+    report = check(GOOD)
+    assert report.success and failed(report) == {}
+
+
+def test_each_problem_is_caught_by_its_expectation(bad_report) -> None:
+    fails = failed(bad_report)
+    assert set(BAD) <= set(fails)
+    assert not bad_report.success  # error-severity expectations failed
+    by_id = {r.id: r for r in bad_report.results}
+    assert by_id["no-debris"].unexpected_count == 1
+    assert by_id["no-mojibake"].unexpected_count == 1
+    assert by_id["no-unflagged-fused-tokens"].unexpected_count == 1  # the lossy one is flagged
+
+
+def test_run_shares_outside_their_bounds_warn(bad_report) -> None:
+    fails = failed(bad_report)
+    assert fails["repair-share"] == "warning" and fails["removal-share"] == "warning"
+    assert fails["inputs-accounted"] == "error"  # 21 inputs, 11 + 9 accounted for
+    assert "no-duplicate-ids" not in fails
+
+
+def test_fused_tokens_counts_dropped_apostrophes_only() -> None:
+    assert fused_tokens("I dont know why theyre late, hes said.") == 3
+    assert fused_tokens("We were well. Its fine, lets go; Ill be there at the event.") == 0
+
+
+def test_severity_overrides_without_editing_the_suite(tmp_path: Path) -> None:
+    records = GOOD + [BAD["no-debris"]]
+    assert not check(records).success
+    relaxed = check(records, severity={"no-debris": "warning"})
+    assert relaxed.success and failed(relaxed) == {"no-debris": "warning"}
+
+    suites = tmp_path / "expectations"
+    shutil.copytree(default_expectations_dir(), suites,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (suites / "severity.yaml").write_text("severity:\n  no-debris: warning\n")
+    assert check(records, expectations_dir=suites).success
+    strict = check(records, expectations_dir=suites, severity={"no-debris": "error"})
+    assert not strict.success  # the command line wins over the file
+
+
+def test_bad_severity_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SuiteError, match="no expectation with id"):
+        load_severity(None, {"no-such-check": "warning"})
+    with pytest.raises(SuiteError, match="must be error or warning"):
+        load_severity(None, {"no-debris": "fatal"})
+    cli = Path(sys.executable).with_name("copydesk")
+    (tmp_path / "raw").mkdir()
+    done = subprocess.run([str(cli), "clean", str(tmp_path / "raw"), str(tmp_path / "out"),
+                           "--severity", "no-such-check=warning"], capture_output=True, text=True)
+    assert done.returncode == 2 and "no expectation with id 'no-such-check'" in done.stderr
