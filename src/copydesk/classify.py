@@ -134,8 +134,12 @@ class Classifier:
                     mark(i, "duplicate-title", "repeats the title")
         self._header_zone(doc, texts, labels, first, title, mark)
 
-        found = byline.find_byline(texts, title=title, author_hint=author_hint)
+        # Lines already taken as debris do not count towards the byline's top and bottom zones
+        # (else a byline below a few debris lines is found only once they are gone).
+        open_lines = [i for i, label in enumerate(labels) if label is None]
+        found = byline.find_byline([texts[i] for i in open_lines], title=title, author_hint=author_hint)
         if found is not None:
+            found.lines = {open_lines[j]: cat for j, cat in found.lines.items()}
             taken = [i for i, cat in found.lines.items() if labels[i] is None]
             for i in taken:
                 mark(i, found.lines[i], f"byline ({found.lines[i]})")

@@ -44,12 +44,12 @@ class Rule:
         """``(reason, match, language)`` when ``line`` (bullet already removed) is this debris."""
         if len(line) > MAX_LINE_CHARS:
             return None
-        if self.max_words is not None and len(line.split()) > self.max_words:
-            return None
         phrase = normalise_phrase(line)
-        if phrase in self.phrases:
+        if phrase in self.phrases:  # listed phrases match whatever their length (max_words is for patterns)
             lang = self.phrases[phrase]
             return f"{self.category} phrase {phrase!r} ({lang})", None, lang
+        if self.max_words is not None and len(line.split()) > self.max_words:
+            return None
         for pattern in self.patterns:
             try:
                 m = pattern.fullmatch(line, timeout=MATCH_TIMEOUT)
