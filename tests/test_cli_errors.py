@@ -103,3 +103,14 @@ def test_usage_errors_exit_2_without_traceback(tmp_path, args, names):
 def test_unknown_language_policy(tmp_path):
     proc = copydesk("clean", str(SEEDS), str(tmp_path / "out"), "--other-languages", "drop")
     assert_one_line_error(proc, "--other-languages must be 'flag' or 'quarantine', not 'drop'")
+
+
+@pytest.mark.parametrize("pattern", [r".*.*.*=", r"\w*\w*\w*\w*!"])
+def test_polynomial_regex_in_rules_is_refused(tmp_path, pattern):
+    # The validation suite runs rule patterns with Python's re (no timeout): these would stall it.
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"rules:\n  - category: promo\n    patterns: ['{pattern}']\n", encoding="utf-8")
+    proc = copydesk("clean", str(SEEDS), str(tmp_path / "out"), "--rules", str(rules))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    [line] = proc.stderr.splitlines()
+    assert line.startswith(f"copydesk: rules: {rules}: rule 1: pattern {pattern!r} has more than 2 open-ended")

@@ -121,7 +121,42 @@ def _compile(pattern: str, where: str, *, trusted: bool = False) -> regex.Patter
             f"{where}: pattern {pattern!r} repeats a part that itself repeats or branches, which can "
             "take exponential time; make the inner part atomic (?>...) or possessive (a++)"
         )
+    if not trusted and _wildcards(parsed) > MAX_WILDCARDS:
+        raise RulesError(
+            f"{where}: pattern {pattern!r} has more than {MAX_WILDCARDS} open-ended wildcards "
+            "(.*, \\w+, \\S*, [^...]+), which can take polynomial time on a long line"
+        )
     return compiled
+
+
+MAX_WILDCARDS = 2  # the validation suite runs rule patterns with Python's re, which has no timeout
+_BROAD = {sre.CATEGORY_WORD, sre.CATEGORY_NOT_WORD, sre.CATEGORY_NOT_SPACE, sre.CATEGORY_NOT_DIGIT}
+
+
+def _wildcards(items: Any) -> int:
+    """How many unbounded repeats of a broad class (any character, \\w, \\S, a negated set)."""
+    count = 0
+    for op, av in items:
+        if op in _REPEATS or op is sre.POSSESSIVE_REPEAT:
+            low, high, sub = av
+            if high == sre.MAXREPEAT and len(sub) == 1 and _broad(*sub[0]):
+                count += 1
+            count += _wildcards(sub)
+        elif op is sre.BRANCH:
+            count += max((_wildcards(alt) for alt in av[1]), default=0)
+        elif op is sre.SUBPATTERN:
+            count += _wildcards(av[-1])
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            count += _wildcards(av[1])
+    return count
+
+
+def _broad(op: Any, av: Any) -> bool:
+    if op in (sre.ANY, sre.NOT_LITERAL):
+        return True
+    if op is sre.IN:
+        return any(o is sre.NEGATE or (o is sre.CATEGORY and a in _BROAD) for o, a in av)
+    return False
 
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT}
