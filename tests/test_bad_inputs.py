@@ -258,12 +258,13 @@ def test_cli_end_to_end_over_the_bad_corpus(tmp_path):
                           capture_output=True, text=True, timeout=900)
     assert "Traceback" not in proc.stderr, proc.stderr
     docs = {d["id"]: d for d in read_jsonl(out / "documents.jsonl")}
-    quarantined = {q["id"]: q["reason"] for q in read_jsonl(out / "quarantine.jsonl")}
+    quarantine = read_jsonl(out / "quarantine.jsonl")
+    quarantined = {q["id"]: q["reason"] for q in quarantine}
     summary = json.loads((out / "report" / "summary.json").read_text(encoding="utf-8"))
 
     inputs = len(EXPECTED) + len(GOOD) + len(_jsonl_lines())
     assert summary["inputs"] == inputs
-    assert len(read_jsonl(out / "documents.jsonl")) + len(quarantined) == inputs  # nothing lost
+    assert len(read_jsonl(out / "documents.jsonl")) + len(quarantine) == inputs  # nothing lost
     assert summary["published"] + summary["quarantined"] == inputs
     checks = {c["id"]: c["success"] for c in summary["validation"]["expectations"]}
     assert checks["inputs-accounted"] is True  # the GX run suite agrees: inputs = published + quarantined
