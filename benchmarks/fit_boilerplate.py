@@ -24,7 +24,16 @@ from urllib.parse import urlparse
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from copydesk.boilerplate import FEATURES, STAGE2, line_features, stage2_rows
+from copydesk.boilerplate import (
+    FEATURES,
+    STAGE2,
+    is_page_dump,
+    light_candidates,
+    line_features,
+    says_ui,
+    scan,
+    stage2_rows,
+)
 from copydesk.corpus import CorpusStats
 from copydesk.extract import extract_html
 
@@ -85,10 +94,14 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
             lines = [s.strip() for s in text.splitlines() if s.strip()]
             if not lines:
                 continue
-            rows, _ = line_features(lines, stats=stats)
+            sc = scan(lines)
+            rows, _ = line_features(lines, stats=stats, sc=sc)
+            cand = light_candidates(lines, sc, [None] * len(lines), stats)
             docs.append(dict(
                 key=key, source=source, site=site_of(gt[key]["url"]), lines=lines,
-                y=line_labels(lines, gt[key]["articleBody"]), X=rows,
+                y=line_labels(lines, gt[key]["articleBody"]), X=rows, scan=sc,
+                cand=np.array([i in cand for i in range(len(lines))]),
+                ui=np.array([says_ui(sc, i) for i in range(len(lines))]),
                 gold=gt[key]["articleBody"],
             ))
     return docs
@@ -96,15 +109,20 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
 
 # --------------------------------------------------------------------------- model
 def weights(docs: list[dict]) -> np.ndarray:
-    """Sample weight ~ sqrt(tokens): the metric counts shingles, but short lines matter too."""
-    return np.array([np.sqrt(1 + len(TOKEN.findall(s))) for d in docs for s in d["lines"]])
+    """Sample weight ~ sqrt(tokens): the metric counts shingles, but short lines matter too.
+
+    Lines a regime never decides (light: not a candidate) get weight 0."""
+    return np.array([np.sqrt(1 + len(TOKEN.findall(s))) * (1.0 if d["heavy"] or c else 0.0)
+                     for d in docs for s, c in zip(d["lines"], d["cand"], strict=True)])
 
 
 def fit_lr(X: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> dict:
     mean, scale = X.mean(0), X.std(0)
     scale[scale == 0] = 1.0
+    keep = w > 0
+    X, y, w = X[keep], y[keep], w[keep]
     lr = LogisticRegression(C=c, max_iter=2000)
-    lr.fit((X - mean) / scale, y, sample_weight=w)
+    lr.fit((X - mean[None]) / scale, y, sample_weight=w)
     return dict(mean=mean.tolist(), scale=scale.tolist(), coef=lr.coef_[0].tolist(),
                 intercept=float(lr.intercept_[0]))
 
@@ -152,26 +170,53 @@ def predict(model: dict, d: dict) -> np.ndarray:
 
 # --------------------------------------------------------------------------- regimes
 HEAVY = "html-text"
-GATES = (50, 100, 150, 200)
+GATE_GRID = dict(ui_lines=(1, 2, 3, 4, 6), ui_share=(0.0, 0.01, 0.02, 0.03, 0.05),
+                 short_share=(0.1, 0.2, 0.3, 0.4))
+WRONG_HEAVY_COST = 20.0  # an extractor output cleaned as a page dump loses real paragraphs
+UI_THRESHOLD = 0.5  # light regime: a lexicon-UI line goes unless the model is sure it is body
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def outside_lines(d: dict) -> int:
-    i = FEATURES.index("in_region")
-    return sum(1 for r in d["X"] if not r[i])
+def fit_gate(docs: list[dict]) -> dict:
+    """Page-dump gate: thresholds on document features separating naive dumps from extractor
+    output, where calling an extractor output a dump costs ``WRONG_HEAVY_COST``."""
+    best, best_cost = {}, float("inf")
+    for u in GATE_GRID["ui_lines"]:
+        for us in GATE_GRID["ui_share"]:
+            for ss in GATE_GRID["short_share"]:
+                gate = dict(ui_lines=u, ui_share=us, short_share=ss)
+                cost = sum((WRONG_HEAVY_COST if d["source"] != HEAVY else 0.0)
+                           if is_page_dump(d["scan"], gate) else float(d["source"] == HEAVY)
+                           for d in docs)
+                if cost < best_cost:
+                    best, best_cost = gate, cost
+    return best
+
+
+def set_gate(docs: list[dict], gate: dict) -> None:
+    for d in docs:
+        d["heavy"] = is_page_dump(d["scan"], gate)
 
 
 def fit_regimes(docs: list[dict], c: float) -> dict:
-    """Heavy model on whole-page dumps, light model on extractor outputs."""
-    return dict(heavy=fit([d for d in docs if d["source"] == HEAVY], c),
-                light=fit([d for d in docs if d["source"] != HEAVY], c))
+    """Gate, heavy model on documents the gate calls page dumps, light model on the rest."""
+    gate = fit_gate(docs)
+    set_gate(docs, gate)
+    return dict(gate=gate, heavy=fit([d for d in docs if d["heavy"]], c),
+                light=fit([d for d in docs if not d["heavy"]], c))
 
 
-def gated(model: dict, d: dict, gate: int, th: float, tl: float) -> np.ndarray:
-    """P(body) shifted so that 0.5 is the decision threshold of the chosen regime."""
-    if outside_lines(d) >= gate:
+def regime_probs(model: dict, d: dict, th: float, tl: float) -> np.ndarray:
+    """P(body) shifted so that 0.5 is the decision threshold; light keeps non-candidates."""
+    if is_page_dump(d["scan"], model["gate"]):
         return predict(model["heavy"], d) - th + 0.5
-    return predict(model["light"], d) - tl + 0.5
+    return light_shift(np.where(d["cand"], predict(model["light"], d), 9.0), d, tl)
+
+
+def light_shift(p: np.ndarray, d: dict, tl: float) -> np.ndarray:
+    """Light-regime P(body) shifted to a 0.5 threshold: ``tl``, or ``UI_THRESHOLD`` for lines
+    the lexicon says are UI."""
+    return np.where(d["ui"], p - max(tl, UI_THRESHOLD), p - tl) + 0.5
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -219,20 +264,20 @@ def report(name: str, res: dict[str, dict]) -> None:
               f"  (input {m['base']:.3f}; docs -0.02: {m['drops']})")
 
 
-def tune(docs: list[dict], models: list[dict]) -> tuple[tuple[int, float, float], dict]:
-    """Gate and thresholds maximising the objective on (cross-validated) predictions."""
-    heavy = [predict(m["heavy"], d) for m, d in zip(models, docs, strict=True)]
-    light = [predict(m["light"], d) for m, d in zip(models, docs, strict=True)]
-    outside = [outside_lines(d) for d in docs]
-    best, best_res, best_score = (GATES[0], 0.5, 0.1), {}, -1.0
-    for gate in GATES:
-        for th in THRESHOLDS:
-            for tl in THRESHOLDS[:4]:
-                probs = [h - th + 0.5 if o >= gate else lp - tl + 0.5
-                         for h, lp, o in zip(heavy, light, outside, strict=True)]
-                res = evaluate(docs, probs, 0.5)
-                if objective(res) > best_score:
-                    best, best_res, best_score = (gate, th, tl), res, objective(res)
+def tune(docs: list[dict], models: list[dict]) -> tuple[tuple[float, float], dict]:
+    """Thresholds maximising the objective on (cross-validated) predictions."""
+    heavy = [is_page_dump(d["scan"], m["gate"]) for m, d in zip(models, docs, strict=True)]
+    hp = [predict(m["heavy"], d) if h else None for m, d, h in zip(models, docs, heavy, strict=True)]
+    lp = [None if h else np.where(d["cand"], predict(m["light"], d), 9.0)
+          for m, d, h in zip(models, docs, heavy, strict=True)]
+    best, best_res, best_score = (0.5, 0.1), {}, -1.0
+    for th in THRESHOLDS:
+        for tl in THRESHOLDS[:5]:
+            probs = [h - th + 0.5 if h is not None else light_shift(p, d, tl)
+                     for h, p, d in zip(hp, lp, docs, strict=True)]
+            res = evaluate(docs, probs, 0.5)
+            if objective(res) > best_score:
+                best, best_res, best_score = (th, tl), res, objective(res)
     return best, best_res
 
 
@@ -245,14 +290,14 @@ def main() -> None:
     a = ap.parse_args()
     docs = build(a.data)
     print(f"{len(docs)} documents, {sum(len(d['lines']) for d in docs)} lines")
-    (gate, th, tl), res = tune(docs, cv_models(docs, a.folds, a.c))
+    (th, tl), res = tune(docs, cv_models(docs, a.folds, a.c))
     report(f"CV({a.folds} site folds)", res)
-    print(f"chosen: gate={gate} outside lines, heavy threshold {th}, light threshold {tl}")
     model = fit_regimes(docs, a.c)
+    print(f"chosen: gate {model['gate']}, heavy threshold {th}, light threshold {tl}")
     model["heavy"]["threshold"], model["light"]["threshold"] = th, tl
-    model["gate_outside_lines"] = gate
+    model["light"]["ui_threshold"] = max(tl, UI_THRESHOLD)
     model["note"] = "fitted by benchmarks/fit_boilerplate.py on the aeb dev set"
-    report("in-sample", evaluate(docs, [gated(model, d, gate, th, tl) for d in docs], 0.5))
+    report("in-sample", evaluate(docs, [regime_probs(model, d, th, tl) for d in docs], 0.5))
     if a.write:
         MODEL.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL}")

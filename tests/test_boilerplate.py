@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.boilerplate import FEATURES, STAGE2, find_boilerplate, load_model, ui_hit
+from copydesk.boilerplate import (
+    FEATURES,
+    STAGE2,
+    find_boilerplate,
+    is_page_dump,
+    light_candidates,
+    load_model,
+    scan,
+    ui_hit,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AEB = FIXTURES / "aeb"
@@ -45,7 +54,41 @@ def test_model_file_loads() -> None:
         assert len(part["stage1"]["coef"]) == len(FEATURES)
         assert len(part["stage2"]["coef"]) == len(STAGE2)
         assert 0 < part["threshold"] < 1
-    assert model["gate_outside_lines"] > 0
+    assert set(model["gate"]) == {"ui_lines", "ui_share", "short_share"}
+
+
+def test_gate_needs_page_furniture_not_length(dump: list[str]) -> None:
+    """A page dump is gated heavy; a long extractor output of short stat lines is not."""
+    gate = load_model()["gate"]
+    assert is_page_dump(scan(dump), gate)
+    traf = lines_of((AEB / "page_trafilatura.txt").read_text(encoding="utf-8"))
+    assert not is_page_dump(scan(traf), gate)
+    stats = STAT_TABLE * 12
+    assert not is_page_dump(scan(stats), gate)
+
+
+PROSE = ("Below, we look at the snap counts and the statistics on defense for the team's game "
+         "on Sunday, which it won by three points.")
+STAT_TABLE = ["Defensive Line", "| Pos |", "Player |", "Plays |", "% |", "Stats |", "| DL |",
+              "Larry Ogunjobi |", "63 |", "85% |", "1 tackle (1 combined). 1 TFL. |", "LINEBACKER"]
+
+
+def test_short_stat_lines_inside_extractor_output_kept() -> None:
+    lines = [PROSE] + STAT_TABLE * 8 + [PROSE.replace("three", "four")]
+    assert find_boilerplate(lines, [None] * len(lines)) == {}
+
+
+def test_clean_article_skips_the_model(gold: str) -> None:
+    """Fast path: no line outside the prose span and no UI phrase: nothing to score."""
+    lines = lines_of(gold)
+    assert light_candidates(lines, scan(lines), [None] * len(lines)) == set()
+
+
+def test_ui_label_inside_extractor_output_removed() -> None:
+    lines = [PROSE, "Read more: Alibaba poised to launch a record-breaking listing",
+             "The company said on Tuesday that it expects sales to grow again next year, after a weak quarter."]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert 1 in removed and 0 not in removed
 
 
 def test_page_dump_menus_footer_share_related_removed(dump: list[str], gold: str) -> None:

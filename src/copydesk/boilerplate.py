@@ -24,7 +24,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import chain
 
 import yaml
 
@@ -38,9 +37,13 @@ _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
 _STRIP = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile(r"\d")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_PUNCT = "\"'“”‘’«»()[].,;:!?-–—"
+_NO_UI: tuple[None, int, bool] = (None, 0, False)
 
 PROSE_MIN_WORDS = 7
 SHORT_LINE_WORDS = 5
+UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
 
 FEATURES = (
@@ -70,16 +73,22 @@ def _stoplists() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]], tuple[fro
 
 
 @lru_cache(maxsize=1)
-def _ui_lexicon() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One 'line starts with a phrase' regex and phrase -> category, from ui_phrases.yaml."""
+def _ui_lexicon() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+    """One 'line starts with a phrase' regex, phrase -> category and the phrases' first words
+    (a cheap pre-filter), from ui_phrases.yaml."""
     text = resources.files("copydesk").joinpath("rules/ui_phrases.yaml").read_text("utf-8")
     category_of: dict[str, str] = {}
     for category, phrases in yaml.safe_load(text).items():
         for phrase in phrases:
-            category_of.setdefault(phrase.casefold(), category)
+            category_of.setdefault(str(phrase).casefold(), category)
     alts = sorted(category_of, key=len, reverse=True)
     pattern = re.compile("^(?:" + "|".join(re.escape(p) for p in alts) + r")(?!\w)")
-    return pattern, category_of
+    firsts = frozenset(_first_word(p) for p in category_of)
+    return pattern, category_of, firsts
+
+
+def _first_word(norm: str) -> str:
+    return norm.split(maxsplit=1)[0].rstrip(":|,.;!?»") if norm.strip() else ""
 
 
 @lru_cache(maxsize=1)
@@ -90,30 +99,47 @@ def load_model() -> dict:
 
 
 # --------------------------------------------------------------------------- features
-def pick_stoplist(lines: list[str], sample: int = 300) -> tuple[str, frozenset[str]]:
+def pick_stoplist(lines: list[str], sample: int = 120) -> tuple[str, frozenset[str]]:
     """The stoplist (language) covering most of the document's first distinct words."""
     names, index, lists = _stoplists()
-    seen: dict[str, None] = {}
+    seen: set[str] = set()
+    counts = [0] * len(names)
     for line in lines:
-        for w in _WORD.findall(line.casefold()):
-            seen[w] = None
+        for w in line.casefold().split():
+            if w in seen:
+                continue
+            seen.add(w)
+            for j in index.get(w, ()):
+                counts[j] += 1
         if len(seen) >= sample:
             break
-    counts = Counter(chain.from_iterable(index.get(w, ()) for w in seen))
-    best = counts.most_common(1)[0][0] if counts else names.index("English")
+    best = max(range(len(counts)), key=counts.__getitem__) if any(counts) else names.index("English")
     return names[best], lists[best]
+
+
+def ui_match(line: str) -> tuple[str | None, int, bool]:
+    """(category, words covered, is a label) when the line starts with a UI phrase.
+
+    A label is a phrase followed by ``:`` or ``|`` ("Read more: ...", "[Related: ...]").
+    """
+    norm = _STRIP.sub("", line.casefold())
+    if not norm or norm[0].isdigit():
+        return None, 0, False
+    pattern, category_of, firsts = _ui_lexicon()
+    if _first_word(norm) not in firsts and not _CJK.match(norm):
+        return None, 0, False
+    m = pattern.match(norm)
+    if not m:
+        return None, 0, False
+    phrase = m.group(0)
+    label = phrase.endswith(":") or norm[m.end():].lstrip()[:1] in (":", "|")
+    return category_of[phrase], max(1, len(_WORD.findall(phrase))), label
 
 
 def ui_hit(line: str) -> tuple[str | None, int]:
     """(category, words covered by the phrase) when the line starts with a UI phrase."""
-    norm = _STRIP.sub("", line.casefold())
-    if not norm or norm[0].isdigit():
-        return None, 0
-    pattern, category_of = _ui_lexicon()
-    m = pattern.match(norm)
-    if not m:
-        return None, 0
-    return category_of[m.group(0)], max(1, len(_WORD.findall(m.group(0))))
+    category, covered, _ = ui_match(line)
+    return category, covered
 
 
 def densest_region(scores: list[float]) -> tuple[int, int]:
@@ -142,6 +168,50 @@ class LineInfo:
     df_share: float
 
 
+@dataclass
+class Scan:
+    """Cheap whole-document measurements: enough for the fast path and the regime gate."""
+
+    n_words: list[int]
+    ends: list[bool]
+    prose: list[bool]
+    region: tuple[int, int]
+    ui: list[tuple[str | None, int, bool]]
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        """First to last prose line (-1, -1 without prose): extractor output's article span."""
+        if not any(self.prose):
+            return -1, -1
+        return self.prose.index(True), len(self.prose) - 1 - self.prose[::-1].index(True)
+
+    def doc_features(self) -> dict[str, float]:
+        """Page-dump evidence: UI-lexicon lines, short lines, short-line runs (menus)."""
+        n = max(len(self.n_words), 1)
+        ui = sum(1 for c, _, _ in self.ui if c)
+        short = sum(1 for w in self.n_words if w <= 3)
+        runs = _short_runs(self.n_words)
+        menu_lines = sum(1 for r in runs if r >= 4)
+        return dict(ui_lines=ui, ui_share=ui / n, short_share=short / n, menu_share=menu_lines / n)
+
+
+def _n_words(line: str) -> int:
+    words = len(line.split())
+    if words < 4 and len(line) > 12 and _CJK.search(line):
+        return len(line) // 3
+    return words
+
+
+def scan(lines: list[str]) -> Scan:
+    """Word counts, sentence ends, prose flags, the densest prose region and UI-lexicon hits."""
+    n_words = [_n_words(line) for line in lines]
+    ends = [bool(_END_SENTENCE.search(line)) for line in lines]
+    prose = [w >= PROSE_MIN_WORDS and (e or w >= 20) for w, e in zip(n_words, ends, strict=True)]
+    region = densest_region([w if p else -5.0 for w, p in zip(n_words, prose, strict=True)])
+    ui = [ui_match(line) if w <= UI_MAX_WORDS else _NO_UI for line, w in zip(lines, n_words, strict=True)]
+    return Scan(n_words, ends, prose, region, ui)
+
+
 def _title_tokens(title: str | None) -> set[str]:
     return {w.casefold() for w in _WORD.findall(title or "")}
 
@@ -164,53 +234,53 @@ def _short_runs(n_words: list[int]) -> list[int]:
 
 
 def line_features(
-    lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None
+    lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
+    sc: Scan | None = None,
 ) -> tuple[list[list[float]], list[LineInfo]]:
     """Feature vectors (order: FEATURES) and raw measurements for every line."""
+    sc = sc or scan(lines)
     n = len(lines)
     _, stop = pick_stoplist(lines)
-    tokens = [_WORD.findall(line) for line in lines]
-    n_words = [len(t) for t in tokens]
-    ends = [bool(_END_SENTENCE.search(line)) for line in lines]
-    prose = [w >= PROSE_MIN_WORDS and (e or w >= 20) for w, e in zip(n_words, ends, strict=True)]
-    start, end = densest_region([w if p else -5.0 for w, p in zip(n_words, prose, strict=True)])
+    n_words, ends, prose = sc.n_words, sc.ends, sc.prose
+    start, end = sc.region
     runs = _short_runs(n_words)
     log_words = [math.log1p(w) for w in n_words]
     total_words = sum(n_words) or 1
     doc_prose = sum(w for w, p in zip(n_words, prose, strict=True) if p) / total_words
-    counts: dict[str, int] = {}
     keys = [line.strip().casefold() for line in lines]
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
+    counts = Counter(keys)
     title_toks = _title_tokens(title)
     use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
+    log_n = math.log1p(n)
     rows, infos = [], []
     for i, line in enumerate(lines):
-        toks, w = tokens[i], n_words[i]
-        low = [t.casefold() for t in toks]
-        alpha = [t for t in toks if not t.isdigit()]
-        caps = sum(1 for t in alpha if t[0].isupper())
-        allcaps = len(line) >= 4 and line.isupper()
-        category, covered = ui_hit(line) if w <= 25 else (None, 0)
+        w = n_words[i]
+        low = [t.strip(_PUNCT) for t in keys[i].split()]
+        alpha = [t for t in line.split() if not t.isdigit()]
+        caps = sum(1 for t in alpha if t[:1].isupper())
+        category, covered, label = sc.ui[i]
         dist = 0 if start <= i <= end else (start - i if i < start else i - end)
         df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
         df_share = max(0.0, df_share)
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
-        sim = len(set(low) & title_toks) / len(set(low) | title_toks) if title_toks and low else 0
+        sim = 0.0
+        if title_toks and low:
+            toks = set(low)
+            sim = len(toks & title_toks) / len(toks | title_toks)
         rows.append([
             log_words[i],
             float(ends[i]),
-            float(line.rstrip().endswith(":")),
+            float(line.endswith(":")),
             min(1.0, len(_INNER_PUNCT.findall(line)) / max(w, 1) * 5),
             sum(1 for t in low if t in stop) / w if w else 0.0,
             caps / len(alpha) if alpha else 0.0,
-            float(allcaps),
+            float(len(line) >= 4 and line.isupper()),
             min(1.0, len(_DIGIT.findall(line)) / max(len(line), 1) * 5),
             min(3.0, float(len(_SEPARATORS.findall(line)))),
             float(bool(_LINKLIKE.search(line))),
             float(bool(_BULLET.match(line))),
             float(category is not None),
-            float(category is not None and w <= covered + 2),
+            float(category is not None and (w <= covered + 2 or label)),
             sim,
             float(counts[keys[i]] > 1),
             df_share,
@@ -221,7 +291,7 @@ def line_features(
             sum(nb) / len(nb) if nb else 0.0,
             float(0 < i < n - 1 and prose[i - 1] and prose[i + 1]),
             doc_prose,
-            math.log1p(n),
+            log_n,
         ])
         infos.append(LineInfo(w, prose[i], category, runs[i], dist, df_share))
     return rows, infos
@@ -260,21 +330,53 @@ def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float
     return out
 
 
-def pick_regime(model: dict, rows: list[list[float]]) -> dict:
-    """The "heavy" model for whole-page dumps (many lines outside the prose region), else the
-    precision-first "light" model for extractor output."""
-    i_region = FEATURES.index("in_region")
-    outside = sum(1 for r in rows if not r[i_region])
-    return model["heavy"] if outside >= model["gate_outside_lines"] else model["light"]
+def is_page_dump(sc: Scan, gate: dict[str, float]) -> bool:
+    """Evidence of a whole-page dump (menus, share rows, footers), not mere length: enough
+    UI-lexicon lines and enough short lines or menu-like runs of them (thresholds: the model's
+    ``gate``)."""
+    f = sc.doc_features()
+    return (f["ui_lines"] >= gate["ui_lines"] and f["ui_share"] >= gate["ui_share"]
+            and f["short_share"] >= gate["short_share"])
+
+
+def light_candidates(
+    lines: list[str], sc: Scan, labels: list[str | None], stats: CorpusStats | None = None
+) -> set[int]:
+    """Lines the precision-first regime may remove: before the first or after the last prose
+    line, UI-lexicon lines that are the whole line or a label ("Read more: ..."), lexicon hits
+    on the last lines, and lines recurring across the run. Everything else is kept unscored."""
+    start, end = sc.extent
+    n = len(labels)
+    use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
+    out = set()
+    for i, label in enumerate(labels):
+        if label is not None:
+            continue
+        category, covered, is_label = sc.ui[i]
+        if (i < start or i > end
+                or (category and (is_label or sc.n_words[i] <= covered + 2 or i >= n - 3))
+                or (use_df and stats.doc_frequency(lines[i]) > 1)):
+            out.add(i)
+    return out
+
+
+def says_ui(sc: Scan, i: int) -> bool:
+    """The lexicon phrase is the whole line (give or take two words) or a label ("Related: ...")."""
+    category, covered, is_label = sc.ui[i]
+    return category is not None and (is_label or sc.n_words[i] <= covered + 2)
 
 
 def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
-    model: dict | None = None,
+    model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
 ) -> tuple[list[float], list[list[float]], list[list[float]], list[LineInfo], float]:
     """P(body) per line, stage-1 contributions, feature rows, measurements and threshold."""
-    rows, infos = line_features(lines, title=title, stats=stats)
-    part = pick_regime(model or load_model(), rows)
+    model = model or load_model()
+    sc = sc or scan(lines)
+    rows, infos = line_features(lines, title=title, stats=stats, sc=sc)
+    if heavy is None:
+        heavy = is_page_dump(sc, model["gate"])
+    part = model["heavy" if heavy else "light"]
     stage1 = [_linear(r, part["stage1"]) for r in rows]
     logits = [max(-30.0, min(30.0, z)) for z, _ in stage1]
     probs = [
@@ -360,13 +462,23 @@ def find_boilerplate(
     if not lines:
         return {}
     model = load_model()
+    sc = scan(lines)
+    heavy = is_page_dump(sc, model["gate"])
+    allowed = None if heavy else light_candidates(lines, sc, labels, stats)
+    if allowed is not None and not allowed:
+        return {}
     probs, contribs, rows, infos, threshold = score_lines(
-        lines, title=title, stats=stats, model=model
+        lines, title=title, stats=stats, model=model, sc=sc, heavy=heavy
     )
     drop = {i for i, p in enumerate(probs) if p < threshold}
+    if not heavy:
+        ui_threshold = model["light"].get("ui_threshold", threshold)
+        drop |= {i for i in allowed if probs[i] < ui_threshold and says_ui(sc, i)}
     out: dict[int, tuple[str, str]] = {}
     for i in sorted(drop):
-        if labels[i] is not None or _heading_between_paragraphs(i, drop, infos):
+        if labels[i] is not None or (allowed is not None and i not in allowed):
+            continue
+        if _heading_between_paragraphs(i, drop, infos):
             continue
         out[i] = (categorise(infos[i]), explain(probs[i], contribs[i], infos[i], rows[i]))
     return out
