@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from copydesk import boilerplate, byline
 from copydesk.corpus import CorpusStats
 from copydesk.document import Document, Removal
-from copydesk.rules_loader import RuleSet, normalise_phrase, strip_bullet
+from copydesk.rules_loader import MAX_LINE_CHARS, RuleSet, normalise_phrase, strip_bullet
 
 SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$")
 INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?]['\"’”»)]*\s+[\"“‘'(]*[A-Z]")
@@ -72,6 +72,14 @@ def is_headline(text: str) -> bool:
     )
 
 
+def runs_on(texts: list[str], i: int) -> bool:
+    """Line i continues on line i+1: no closing punctuation, and the next line starts in lower case."""
+    if i + 1 >= len(texts) or re.search(r"[.!?:;…\"”’)\]]$", texts[i]):
+        return False
+    nxt = texts[i + 1].lstrip("\"“‘'(")
+    return bool(nxt) and nxt.split()[0].islower()
+
+
 def same_text(a: str, b: str) -> bool:
     return normalise_phrase(re.sub(r"[^\w\s]", " ", a)) == normalise_phrase(re.sub(r"[^\w\s]", " ", b))
 
@@ -115,15 +123,21 @@ class Classifier:
         doc.title = doc.title or title
 
         for i, text in enumerate(texts):
+            if len(text) > MAX_LINE_CHARS:
+                continue
             zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
+            bare = strip_bullet(text)
+            forms = [(text, normalise_phrase(text), len(text.split()))]
+            if bare != text:
+                forms.append((bare, normalise_phrase(bare), len(bare.split())))
             for rule in self.rules.rules:
                 if not zone_ok[rule.zone]:
                     continue
-                hit = rule.match(text) or (rule.match(strip_bullet(text)) if strip_bullet(text) != text else None)
+                hit = next((h for form in forms if (h := rule.match(*form))), None)
                 if hit:
                     reason, m, lang = hit
                     mark(i, rule.category, reason, lang)
-                    self._metadata(doc, rule.metadata, m, strip_bullet(text))
+                    self._metadata(doc, rule.metadata, m, bare)
                     break
 
         for i in self._breadcrumbs(texts, labels, first, title):
@@ -200,9 +214,15 @@ class Classifier:
     @staticmethod
     def _header_zone(doc: Document, texts: list[str], labels: list[str | None], first: int,
                      title: str | None, mark) -> None:
-        """Before the first prose line: section labels, tag labels, alternate headlines."""
+        """Before the first prose line: section labels, tag labels, alternate headlines.
+
+        A line that runs on into the next one (no closing punctuation, the next line starts in
+        lower case) is a hard-wrapped paragraph, never a headline.
+        """
         for i in range(first):
             if labels[i] is not None:
+                continue
+            if runs_on(texts, i) or (i > 0 and runs_on(texts, i - 1)):
                 continue
             text = strip_bullet(texts[i])
             words = text.split()

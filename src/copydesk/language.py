@@ -67,10 +67,36 @@ def _sample(text: str, sample_chars: int) -> str:
     return _NOISE.sub(" ", text[:sample_chars])
 
 
+# English function words: in English prose they are 20-40% of the words and "the" alone ~5%;
+# in other languages written in Latin letters they stay near 2% (measured on the dev pages).
+# A sample this clearly English skips langdetect (~5 ms per call), which is most of the cost
+# of cleaning an English document.
+_EN_FUNCTION = frozenset(
+    "the of and to in is that for it with as was on be by this are have from at he not they his "
+    "but or an which has were their will would been had its who said she her we our you can more "
+    "than about after when there also".split()
+)
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def clearly_english(sample: str, *, min_words: int = 40) -> bool:
+    """True when a sample is unmistakably English prose (function-word profile, Latin letters)."""
+    if not sample.isascii() and sum(ch.isascii() for ch in sample) < 0.98 * len(sample):
+        return False
+    words = _ASCII_WORD.findall(sample.lower())
+    if len(words) < min_words:
+        return False
+    function = sum(w in _EN_FUNCTION for w in words)
+    return function >= 0.15 * len(words) and words.count("the") >= 0.015 * len(words)
+
+
 def detect_language(text: str, *, sample_chars: int = 2000) -> str | None:
     """ISO 639-1 code of ``text`` (seeded langdetect on at most ``sample_chars`` characters);
-    None when the sample has fewer than 20 letters or detection fails."""
+    None when the sample has fewer than 20 letters or detection fails. Clearly English
+    samples are recognised without langdetect (see ``clearly_english``)."""
     sample = _sample(text or "", sample_chars)
+    if clearly_english(sample[:1000]):
+        return "en"
     if len(_LETTER.findall(sample)) < _MIN_LETTERS:
         return None
     _factory_ready()
@@ -98,9 +124,19 @@ def _char_script(ch: str) -> str | None:
     return None
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+
+
 def script_counts(text: str) -> Counter[str]:
     """How many letters of ``text`` belong to each script."""
-    return Counter(s for ch in text if ch.isalpha() and (s := _char_script(ch)))
+    if text.isascii():  # the common case, without a Unicode name lookup per character
+        n = len(_ASCII_LETTERS.findall(text))
+        return Counter({"Latin": n}) if n else Counter()
+    counts: Counter[str] = Counter()
+    for ch, n in Counter(text).items():
+        if ch.isalpha() and (script := _char_script(ch)):
+            counts[script] += n
+    return counts
 
 
 def script_of(text: str) -> str | None:

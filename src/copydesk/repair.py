@@ -153,7 +153,10 @@ def _sentence_start(text: str, start: int) -> bool:
 def _typographic_count(text: str) -> int:
     """Non-ASCII marks a lossy scraper would have dropped: curly apostrophes, dashes, accents."""
     n = sum(text.count(c) for c in _TYPO_APOS + _TYPO_DASH + "‘")
-    return n + sum(1 for c in text if ord(c) > 127 and c.isalpha())
+    return n + len(_NON_ASCII_LETTER.findall(text))
+
+
+_NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
 
 
 def _doc_stems(toks: list[_Tok]) -> collections.Counter[str]:

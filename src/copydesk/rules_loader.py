@@ -40,15 +40,24 @@ class Rule:
     metadata: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
-    def match(self, line: str) -> tuple[str, regex.Match[str] | None, str | None] | None:
-        """``(reason, match, language)`` when ``line`` (bullet already removed) is this debris."""
+    def match(
+        self, line: str, phrase: str | None = None, n_words: int | None = None
+    ) -> tuple[str, regex.Match[str] | None, str | None] | None:
+        """``(reason, match, language)`` when ``line`` (bullet already removed) is this debris.
+
+        ``phrase`` (``normalise_phrase(line)``) and ``n_words`` may be passed in when the caller
+        matches one line against many rules, so they are computed once per line.
+        """
         if len(line) > MAX_LINE_CHARS:
             return None
-        phrase = normalise_phrase(line)
+        phrase = normalise_phrase(line) if phrase is None else phrase
         if phrase in self.phrases:  # listed phrases match whatever their length (max_words is for patterns)
             lang = self.phrases[phrase]
             return f"{self.category} phrase {phrase!r} ({lang})", None, lang
-        if self.max_words is not None and len(line.split()) > self.max_words:
+        if not self.patterns:
+            return None
+        n_words = len(line.split()) if n_words is None else n_words
+        if self.max_words is not None and n_words > self.max_words:
             return None
         for pattern in self.patterns:
             try:
