@@ -197,12 +197,14 @@ def _task_run_names(client: Any, flow_run_id: UUID) -> set[str]:
 def test_served_deployment_runs_on_demand(server: Server, client: Any, tmp_path: Path) -> None:
     log = server.tmp / "serve.log"
     serve = _start([sys.executable, str(ROOT / "flows" / "serve.py"), str(SEEDS),
-                    str(server.tmp / "unused"), "--batch-size", "2"], server.env, log, cwd=tmp_path)
+                    str(server.tmp / "unused"), "--batch-size", "2", "--runner", "process"],
+                   server.env, log, cwd=tmp_path)
     try:
         deployment = _wait_for("flows/serve.py to create clean-news/serve",
                                lambda: _deployment(client, "clean-news/serve"), 180, log)
         assert deployment.parameters["input_dir"] == str(SEEDS)
-        assert set(deployment.tags) >= {"copydesk"}
+        assert set(deployment.tags) >= {"copydesk", "runner:process"}
+        assert deployment.entrypoint == "copydesk_flows.serve.clean_news_process"
         out = tmp_path / "clean"
         run = _run_and_wait(client, "clean-news/serve", {"output_dir": str(out)}, log)
         _check_outputs_and_artifacts(client, run, out)
