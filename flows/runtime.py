@@ -7,7 +7,8 @@ database as it arrives (batch size 1), and on shutdown it cancels its consumer t
 SIGTERM lands while a write is in flight (the last task's events arrive just before exit, and
 more so on a busy machine), the write is cancelled and the server logs
 ``Error flushing 1 events (1 to retry, 0 dropped)`` with a ``CancelledError`` traceback on our
-stderr, although nothing was lost. ``EventPersister`` does the same kind of write for events.
+stderr (tests/test_quiet_exit.py reproduces it by slowing those writes). ``EventPersister``'s
+event writes are cancelled the same way at exit (it logs that at debug level only).
 
 Nobody looks at the temporary server's task runs or event feed (it is gone when the command
 ends), so for it both services are off: nothing is written at shutdown, nothing to cancel.
