@@ -228,6 +228,13 @@ def _expectation_class(name: str):
     return cls
 
 
+def quiet_gx_loggers() -> None:
+    """GX sets levels on its own module loggers; keep its INFO chatter out of a user's terminal."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def validate(
     tables: dict[str, pd.DataFrame],
     *,
@@ -244,6 +251,8 @@ def validate(
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    quiet_gx_loggers()
 
     params = {
         "debris_patterns": rules.patterns_for_validation() or [r"(?!x)x"],
