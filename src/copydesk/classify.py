@@ -177,7 +177,8 @@ class Classifier:
             return html_title.strip()
         first_line = texts[0] if texts else ""
         if (len(texts) >= 2 and first > 0 and strip_bullet(first_line) == first_line
-                and is_headline(first_line) and not any(r.match(first_line) for r in rules)):
+                and is_headline(first_line) and not any(r.match(first_line) for r in rules)
+                and byline.parse_label_line(first_line) is None):
             return first_line
         return None
 

@@ -29,6 +29,7 @@ def fix_text(text: str, *, uncurl_quotes: bool = False) -> tuple[str, bool]:
     on text that shows a trace of something it fixes (``NEEDS_FTFY``).
     """
     changed = False
+    text = _LINE_ENDS.sub("\n", text)  # first, so that ftfy's own line-break fixes are no change
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if not text.isascii() and (uncurl_quotes or NEEDS_FTFY.search(text)):
@@ -37,6 +38,6 @@ def fix_text(text: str, *, uncurl_quotes: bool = False) -> tuple[str, bool]:
         )
         changed = fixed != text
         text = fixed
-    text = _CONTROL.sub("", _ZERO_WIDTH.sub("", _LINE_ENDS.sub("\n", text)))
+    text = _CONTROL.sub("", _ZERO_WIDTH.sub("", text))
     lines = (_INNER_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(lines).strip("\n"), changed
