@@ -60,7 +60,7 @@ class RepairResult:
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     start: int
     end: int
@@ -74,7 +74,7 @@ class _Tok:
     next_gap: str = ""  # what separates `next` from the word after it
 
 
-@dataclass
+@dataclass(slots=True)
 class _Edit:
     start: int
     end: int
@@ -110,25 +110,27 @@ def _z(word: str) -> float:
 def _tokens(text: str) -> list[_Tok]:
     """ASCII alphanumeric tokens, skipping parts of words that already hold an apostrophe."""
     toks: list[_Tok] = []
+    n = len(text)
+    a = b = None  # the two tokens before the current one
     for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
+        s, e = m.span()
         if s >= 2 and text[s - 1] == "'" and text[s - 2].isalnum():
             continue
-        if e + 1 < len(text) and text[e] == "'" and text[e + 1].isalnum():
+        if e + 1 < n and text[e] == "'" and text[e + 1].isalnum():
             continue
-        tok = _Tok(s, e, m.group(), None, None, _clause_start(text, s))
-        tok.sentence_start = tok.clause_start and _sentence_start(text, s)
+        cs = _clause_start(text, s)
+        tok = _Tok(s, e, m.group(), None, None, cs, cs and _sentence_start(text, s))
+        if b is not None:
+            if s == b.end + 1 and text[b.end] == " ":
+                b.next, tok.prev = tok.word, b.word.lower()
+            if a is not None and a.next:
+                a.next_gap = text[b.end : s]
+                if b.next:
+                    a.next2, tok.prev2 = tok.word, a.word.lower()
         toks.append(tok)
-    for a, b in zip(toks, toks[1:], strict=False):
-        gap = text[a.end : b.start]
-        if gap == " ":
-            a.next, b.prev = b.word, a.word.lower()
-    for a, b, c in zip(toks, toks[1:], toks[2:], strict=False):
-        a.next_gap = text[b.end : c.start] if a.next else ""
-        if a.next and b.next:
-            a.next2, c.prev2 = c.word, a.word.lower()
-    if len(toks) > 1 and toks[-2].next:
-        toks[-2].next_gap = text[toks[-1].end :][:1] or "\n"
+        a, b = b, tok
+    if a is not None and a.next:
+        a.next_gap = text[b.end :][:1] or "\n"
     return toks
 
 
@@ -141,13 +143,16 @@ def _clause_start(text: str, start: int) -> bool:
 
 def _sentence_start(text: str, start: int) -> bool:
     """Only spaces, perhaps an opening quote, and . ! ? or a line break before `start`."""
-    before = text[:start].rstrip(" ")
-    if before.endswith('"'):
-        before = before[:-1]
-        if before and not before[-1].isspace():
+    i = start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    if i >= 0 and text[i] == '"':
+        i -= 1
+        if i >= 0 and not text[i].isspace():
             return False
-        before = before.rstrip(" ")
-    return not before or before[-1] in ".!?\n"
+        while i >= 0 and text[i] == " ":
+            i -= 1
+    return i < 0 or text[i] in ".!?\n"
 
 
 def _typographic_count(text: str) -> int:
@@ -168,32 +173,48 @@ def _doc_stems(toks: list[_Tok]) -> collections.Counter[str]:
 
 
 def _apostrophe_edit(
-    tok: _Tok, names: collections.abc.Callable[[str], int], lossy: bool = False
+    tok: _Tok,
+    names: collections.abc.Callable[[str], int],
+    lossy: bool = False,
+    slot_only: bool = False,
 ) -> _Edit | None:
     """Best ’-insertion for a token (possessive or contraction), or None. ``lossy``: the
-    document is known to be lossy, so slot evidence alone may settle a real word."""
+    document is known to be lossy, so slot evidence alone may settle a real word;
+    ``slot_only``: word evidence is known to have found nothing for this token."""
     w = tok.word
-    if not w.isalpha() or len(w) < 2:
+    splits = _apostrophe_splits(w)
+    if not splits:
         return None
     r, sets = _rules()["apostrophe"], _rules()["sets"]
     zt = _z(w)
     best: tuple[float, _Edit] | None = None
-    for suf in r["suffixes"]:
-        stem = w[: -len(suf)]
-        if not w.lower().endswith(suf) or len(stem) < (2 if suf == "s" else 1):
-            continue
-        if suf == "t" and not stem.endswith("n"):
-            continue
-        if suf == "t":  # n't: the apostrophe goes before the t
-            stem, suf = w[:-1], w[-1]
-        else:
-            suf = w[-len(suf) :]
-        edit = _score_apostrophe(tok, stem, suf, zt, names, r, sets)
+    for stem, suf in splits:
+        edit = None if slot_only else _score_apostrophe(tok, stem, suf, zt, names, r, sets)
         if edit is None and lossy:
             edit = _slot_apostrophe(tok, stem, suf, zt, names)
         if edit and (best is None or edit[0] > best[0]):
             best = edit
     return best[1] if best else None
+
+
+@lru_cache(maxsize=50_000)
+def _apostrophe_splits(w: str) -> tuple[tuple[str, str], ...]:
+    """(stem, suffix) pairs a dropped ’ could separate in `w` ("dont" → ("don", "t"))."""
+    if not w.isalpha() or len(w) < 2:
+        return ()
+    out = []
+    low = w.lower()
+    for suf in _rules()["apostrophe"]["suffixes"]:
+        stem = w[: -len(suf)]
+        if not low.endswith(suf) or len(stem) < (2 if suf == "s" else 1):
+            continue
+        if suf == "t" and not stem.endswith("n"):
+            continue
+        if suf == "t":  # n't: the apostrophe goes before the t
+            out.append((w[:-1], w[-1]))
+        else:
+            out.append((stem, w[-len(suf) :]))
+    return tuple(out)
 
 
 def _score_apostrophe(
@@ -321,6 +342,7 @@ def _lets(tok: _Tok) -> str | None:
     return f"'Lets {nxt}' opens a sentence"
 
 
+@lru_cache(maxsize=50_000)
 def _np_start(word: str | None, gap: str) -> bool:
     """`word` can open a noun phrase (noun, adjective, number) and is no verb, adverb or
     function word by its form: what follows a possessive but not a plural subject."""
@@ -473,19 +495,49 @@ def _accent_edit(tok: _Tok, stems: collections.abc.Mapping[str, int]) -> _Edit |
     zt = _z(w)
     if zt >= a["written_max"]:
         return None
-    found = []
-    for i in range(len(w) + 1):
-        for ch in a["letters"]:
-            cand = w[:i] + ch + w[i:]
-            n = stems.get(cand, 0)
-            zc = _z(cand)
-            if n or (zc >= a["candidate_min"] and zc - zt >= a["margin"]):
-                found.append((n, zc, cand))
+    found = [(stems.get(c, 0), zc, c) for c, zc in _accent_candidates(w)]
+    common = {c for _, _, c in found}
+    found += [(n, _z(c), c) for c, n in _accented_stems(stems).get(w, {}).items()
+              if c not in common]
     if len(found) != 1 and not (found and max(found)[0] > 0):
         return None
     n, zc, cand = max(found)
     why = f"'{cand}' ×{n} in run" if n else f"'{cand}' zipf {zc:.1f} vs '{w}' {zt:.1f}"
     return _Edit(tok.start, tok.end, cand, "accent", why, zc >= a["candidate_min"])
+
+
+@lru_cache(maxsize=20_000)
+def _accent_candidates(w: str) -> tuple[tuple[str, float], ...]:
+    """`w` with one accented letter inserted, common enough and far more common than `w`."""
+    a, zt = _rules()["accent"], _z(w)
+    out = []
+    for i in range(len(w) + 1):
+        for ch in a["letters"]:
+            cand = w[:i] + ch + w[i:]
+            zc = _z(cand)
+            if zc >= a["candidate_min"] and zc - zt >= a["margin"]:
+                out.append((cand, zc))
+    return tuple(out)
+
+
+_ACCENTED: list[Any] = [None, -1, {}]  # run stems last indexed, their size, the index
+
+
+def _accented_stems(stems: collections.abc.Mapping[str, int]) -> dict[str, dict[str, int]]:
+    """Run stems with one accented letter, by their spelling without it ("Jeli" → Jelić)."""
+    if _ACCENTED[0] is stems and _ACCENTED[1] == len(stems):
+        return _ACCENTED[2]
+    letters = _rules()["accent"]["letters"]
+    index: dict[str, dict[str, int]] = {}
+    for word, n in stems.items():
+        if word.isascii() or not n:
+            continue
+        for i, ch in enumerate(word):
+            rest = word[:i] + word[i + 1 :]
+            if ch in letters and rest.isascii():
+                index.setdefault(rest, {})[word] = n
+    _ACCENTED[:] = [stems, len(stems), index]
+    return index
 
 
 # ---------------------------------------------------------------- spaced dashes (flags only)
@@ -530,31 +582,57 @@ def _marks(text: str, style: str) -> tuple[str, str, str]:
     return apos, fused, "–"
 
 
+_APOS_LAST = frozenset("stedlm")  # last letters of the contraction/possessive suffixes
+
+
 def _propose(
     toks: list[_Tok],
     stems: collections.abc.Mapping[str, int],
     text: str,
     style: str,
-    lossy: bool = False,
-) -> list[_Edit]:
+) -> tuple[list[_Edit], collections.abc.Callable[[], list[_Edit]]]:
+    """Edits from word evidence, and a function giving the edits for a document known to be
+    lossy (the same edits plus slot evidence for tokens word evidence left alone)."""
     doc = _doc_stems(toks)
     apos, fused, rng = _marks(text, style)
+    accents = style != "ascii"
+    max_z = max(_rules()["dash"]["written_max"], _rules()["accent"]["written_max"])
 
     def names(stem: str) -> int:
         return doc.get(stem, 0) + stems.get(stem, 0)
 
-    edits = []
+    found: dict[int, _Edit] = {}
     for tok in toks:
-        edit = (
-            _apostrophe_edit(tok, names, lossy)
-            or _dash_edit(tok, fused, names, text)
-            or _range_edit(tok, rng)
-            or (None if style == "ascii" else _accent_edit(tok, stems))
-        )
+        w = tok.word
+        edit = None
+        if w[-1] in _APOS_LAST:
+            edit = _apostrophe_edit(tok, names)
+        if edit is None and len(w) > 2 and _z(w) < max_z:
+            edit = (
+                _dash_edit(tok, fused, names, text)
+                or _range_edit(tok, rng)
+                or (_accent_edit(tok, stems) if accents else None)
+            )
+        elif edit is None and w.isdigit():
+            edit = _range_edit(tok, rng)
         if edit:
             edit.new = edit.new.replace(_APOS, apos)
-            edits.append(edit)
-    return edits
+            found[tok.start] = edit
+
+    def lossy() -> list[_Edit]:
+        for tok in toks:
+            prior = found.get(tok.start)
+            if prior is not None and prior.kind in ("apostrophe", "contraction"):
+                continue
+            if tok.word[-1] not in _APOS_LAST:
+                continue
+            edit = _apostrophe_edit(tok, names, lossy=True, slot_only=prior is None)
+            if edit:
+                edit.new = edit.new.replace(_APOS, apos)
+                found[tok.start] = edit
+        return [found[k] for k in sorted(found)]
+
+    return list(found.values()), lossy
 
 
 def _apply(text: str, edits: list[_Edit], toks: list[_Tok]) -> tuple[str, list[Repair]]:
@@ -607,10 +685,10 @@ def repair_text(
     if not text.isascii() and _typographic_count(text) >= _rules()["lossy"]["typographic_exit"]:
         return RepairResult(text)  # the text kept its typography: nothing was dropped
     toks = _tokens(text)
-    edits = _propose(toks, stems or {}, text, style)
+    edits, lossy_edits = _propose(toks, stems or {}, text, style)
     if not _looks_lossy(text, edits, len(toks)):
         return RepairResult(text)
-    edits = _propose(toks, stems or {}, text, style, lossy=True)
+    edits = lossy_edits()
     new_text, repairs = _apply(text, edits, toks)
     flags = ["lossy-text", *dict.fromkeys(_suspect_dashes(toks))]
     return RepairResult(new_text, repairs, flags)
