@@ -34,6 +34,7 @@ from copydesk.write import (
     jsonl,
     read_documents,
     remove_stale_outputs,
+    remove_temp_files,
     shard_name,
     write_documents,
     write_text_files,
@@ -243,6 +244,7 @@ def finish_run(
     if missing:
         raise RuntimeError(f"batches {missing[:5]} have not been cleaned; run again to resume")
     start = time.perf_counter()
+    remove_temp_files(output_dir)  # left by a run killed mid-write; every batch is done by now
     quarantined = [q for m in markers for q in m["quarantined"]]
     atomic_write_text(output_dir / "quarantine.jsonl", jsonl(quarantined))
     keep = {shard_name(i, run.layout.fmt) for i, m in enumerate(markers) if m["published"]}

@@ -36,6 +36,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
+
+
+def remove_temp_files(directory: Path) -> int:
+    """Delete the temporary files a killed run's atomic writes left behind; returns how many."""
+    removed = 0
+    for path in directory.rglob(".*.tmp"):
+        if path.is_file() and _TEMP.match(path.name):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
