@@ -72,6 +72,8 @@ class _Tok:
     prev2: str | None = None  # the word before `prev` (lowercase), spaces only between
     next2: str | None = None  # the word after `next` (as written), spaces only between
     next_gap: str = ""  # what separates `next` from the word after it
+    mark: str = ""  # '"' or '$' when the next word follows after " or $ ("the states $2")
+    marked: str | None = None  # that next word
 
 
 @dataclass(slots=True)
@@ -82,6 +84,7 @@ class _Edit:
     kind: str
     evidence: str
     strong: bool  # strong enough on its own to show the document is lossy
+    slot: bool = False  # from slot evidence alone (the document being lossy)
 
 
 @cache
@@ -123,6 +126,8 @@ def _tokens(text: str) -> list[_Tok]:
         if b is not None:
             if s == b.end + 1 and text[b.end] == " ":
                 b.next, tok.prev = tok.word, b.word.lower()
+            elif s == b.end + 2 and text[b.end] == " " and text[b.end + 1] in '"$':
+                b.mark, b.marked = text[b.end + 1], tok.word
             if a is not None and a.next:
                 a.next_gap = text[b.end : s]
                 if b.next:
@@ -264,12 +269,13 @@ def _slot_apostrophe(
         why = _colliding_contraction(tok, stem, suf, zt)
         if why is None:
             return None
-        return 0.0, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", "contraction", why, False)
+        return 0.0, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", "contraction", why, False,
+                          True)
     why = _possessive_slot(tok, stem, zt, names) or _its_subject(tok) or _lets(tok)
     if why is None:
         return None
     kind = "contraction" if stem.lower() in _rules()["sets"]["contraction_stems"] else "apostrophe"
-    return 0.0, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", kind, why, False)
+    return 0.0, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", kind, why, False, True)
 
 
 def _possessive_slot(
@@ -277,36 +283,61 @@ def _possessive_slot(
 ) -> str | None:
     """Evidence that X-s is the possessive X’s from the words around it, or None."""
     r, sets = _rules()["slot"], _rules()["sets"]
-    if stem.lower() in sets["contraction_stems"] or not _np_start(tok.next, tok.next_gap):
+    if stem.lower() in sets["contraction_stems"]:
+        return None
+    nxt, upper = tok.next, False
+    if nxt is None and tok.marked and (tok.mark == "$" or tok.marked[0].islower()):
+        nxt = tok.mark + tok.marked  # "the states $2 billion", "Epsteins "unbecoming" behavior"
+    elif _np_start(nxt, tok.next_gap):
+        upper = nxt[0].isupper()
+    else:
         return None
     zc = _z(f"{stem}'s")
     if stem[0].islower():
-        det = _singular_slot(tok, sets)
-        if det is None or tok.next[0].isupper() and det not in sets["time_determiners"]:
+        det = _singular_slot(tok, sets) or _modified_slot(tok, nxt, sets)
+        if det is None or upper and det not in sets["time_determiners"]:
             return None
         if zc < r["det_candidate_min"] or zc - zt < r["det_gap"]:
             return None
-        return f"'{det} {tok.word} {tok.next}': a noun phrase follows; " \
+        return f"'{det} {tok.word} {nxt}': a noun phrase follows; " \
             f"'{stem}'s' {zc:.1f} vs '{tok.word}' {zt:.1f}"
     if tok.prev == "the" or zt >= r["name_written_max"]:
         return None
     zs = _z(stem)
-    if tok.next[0].isupper() and (zs < r["name_cap_stem_min"] or zt > zs - r["name_cap_gap"]):
+    if upper and (zs < r["name_cap_stem_min"] or zt > zs - r["name_cap_gap"]):
         return None
     if zs < r["name_stem_min"] and not names(stem):
         return None
-    return f"'{tok.word}' no plural ({zt:.1f}) before the noun phrase '{tok.next}'"
+    return f"'{tok.word}' no plural ({zt:.1f}) before the noun phrase '{nxt}'"
 
 
 def _singular_slot(tok: _Tok, sets: dict[str, frozenset[str]]) -> str | None:
     """The words before X-s that want a singular noun or a possessive: "the/a/this X-s",
-    "last X-s" with no determiner before it; None otherwise. (An adjective between
-    them, "the small players bring", lets too many plural subjects through.)"""
+    "last X-s" with no determiner before it; None otherwise."""
     singular = sets["singular_determiners"] | {"the"}
     if tok.prev in singular:
         return tok.prev
     if tok.prev in sets["time_determiners"] and tok.prev2 not in sets["determiners"]:
         return tok.prev
+    return None
+
+
+def _modified_slot(tok: _Tok, nxt: str, sets: dict[str, frozenset[str]]) -> str | None:
+    """"the socialist leaders supporters", "the defense ministrys claim is": a modifier
+    between the determiner and X-s. A plural X-s would be the subject, and what follows
+    it its verb; so the next word must be no verb a plural subject takes: a plural noun
+    (-s), money, a quote or number, or a noun followed by a singular verb."""
+    if tok.prev2 not in sets["singular_determiners"] | {"the"} or not tok.prev:
+        return None
+    if tok.prev in sets["function_words"] or tok.prev in sets["quantifiers"] or (
+        tok.prev in sets["modifiers"] or tok.prev.endswith(("ed", "ing", "ly"))
+    ):
+        return None
+    w = nxt.lower()
+    plural_noun = w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3
+    singular_verb = tok.next_gap == " " and (tok.next2 or "") in ("is", "was", "has", "does")
+    if nxt[0] in '"$' or nxt[0].isdigit() or plural_noun or singular_verb:
+        return f"{tok.prev2} {tok.prev}"
     return None
 
 
@@ -630,9 +661,81 @@ def _propose(
             if edit:
                 edit.new = edit.new.replace(_APOS, apos)
                 found[tok.start] = edit
+        _document_evidence(toks, found, apos, rng)
         return [found[k] for k in sorted(found)]
 
     return list(found.values()), lossy
+
+
+def _plural_marked(tok: _Tok, sets: dict[str, frozenset[str]]) -> bool:
+    """A number or quantifier right before the word, or before one modifier of it
+    ("thousand teachers", "many new teachers", "40 fellow teachers"): a plural."""
+    plural = sets["quantifiers"] | sets["numerals"]
+    if tok.prev is None:
+        return False
+    if tok.prev in plural or tok.prev.isdigit():
+        return True
+    return tok.prev not in sets["function_words"] and (
+        tok.prev2 in plural or (tok.prev2 or "").isdigit()
+    )
+
+
+def _document_evidence(
+    toks: list[_Tok], found: dict[int, _Edit], apos: str, rng: str
+) -> None:
+    """Evidence across a lossy document, applied to ``found`` in place.
+
+    * A token repaired as a possessive elsewhere in the document ("Apple’s" ×3) is one
+      again where it stands in a possessive slot (a noun phrase, number, money or quote
+      follows, no number or quantifier before it).
+    * A written X-s used as a plural at least twice ("thousand teachers", "many new
+      teachers") keeps that reading where only slot evidence wanted a possessive.
+    * Once the document has number ranges before units ("6090 minutes" → 60–90), a pair of
+      rising single digits before a unit ("every 23 hours") is a range too."""
+    sets = _rules()["sets"]
+    poss: collections.Counter[str] = collections.Counter()
+    plural: collections.Counter[str] = collections.Counter()
+    ranges = 0
+    for tok in toks:
+        e = found.get(tok.start)
+        if e is None:
+            if tok.word[-1] == "s" and _plural_marked(tok, sets):
+                plural[tok.word.lower()] += 1
+        elif e.kind == "apostrophe" and e.new.endswith(apos + tok.word[-1]) and not e.slot:
+            poss[tok.word] += 1
+        elif e.kind == "dash" and tok.word.isdigit():
+            ranges += 1
+    for tok in toks:
+        w = tok.word
+        e = found.get(tok.start)
+        if e is not None:
+            nxt = (tok.next or "").lower()
+            if e.slot and plural[w.lower()] >= 2 and w[0].islower() and (
+                nxt.endswith("s") and not nxt.endswith("ss")
+            ):  # "the teachers unions": a plural noun before a plural noun, as elsewhere
+                del found[tok.start]
+            continue
+        if ranges and w.isdigit() and len(w) == 2 and "0" < w[0] < w[1]:
+            if (tok.next or "").lower() in _rules()["range"]["unit_set"]:
+                why = f"{w[0]} < {w[1]} before '{tok.next}'; {ranges} number range(s) " \
+                    "repaired in the document"
+                found[tok.start] = _Edit(tok.start, tok.end, f"{w[0]}{rng}{w[1]}", "dash",
+                                         why, False)
+            continue
+        n = poss[w]
+        if not n or _plural_marked(tok, sets) or tok.prev in sets["determiners"] - {
+            "the", "a", "an", "this", "that", "every", "each", "another", "either", "neither"
+        }:
+            continue
+        nxt = tok.next if _np_start(tok.next, tok.next_gap) else None
+        if nxt is None and tok.marked and tok.marked[0].isalnum():
+            nxt = tok.mark + tok.marked
+        if nxt is None or nxt[0].isupper() and w[0].islower():
+            continue
+        why = f"'{w}' repaired as a possessive ×{n} elsewhere in the document; " \
+            f"'{nxt}' follows"
+        found[tok.start] = _Edit(tok.start, tok.end, f"{w[:-1]}{apos}{w[-1]}", "apostrophe",
+                                 why, False, True)
 
 
 def _apply(text: str, edits: list[_Edit], toks: list[_Tok]) -> tuple[str, list[Repair]]:
