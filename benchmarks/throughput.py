@@ -92,13 +92,23 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--naive-sample", type=int, default=500)
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus and output")
+    ap.add_argument("--corpus", type=Path, help="generate the corpus here once and reuse it "
+                    "(kept); the output goes to CORPUS-clean")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="copydesk-bench-"))
     src, out = work / "raw", work / "clean"
+    if args.corpus:
+        src, out = args.corpus, args.corpus.with_name(args.corpus.name + "-clean")
     t0 = time.perf_counter()
-    size = generate(src, args.docs)
-    print(f"generated {args.docs} documents, {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f}s")
+    if args.corpus and (src / ".complete").exists():
+        size = sum(p.stat().st_size for p in src.rglob("*.txt"))
+        print(f"reusing {src}: {size / 1e6:.1f} MB")
+    else:
+        size = generate(src, args.docs)
+        if args.corpus:
+            (src / ".complete").write_text(str(args.docs))
+        print(f"generated {args.docs} documents, {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f}s")
 
     cmd = [str(Path(sys.executable).with_name("copydesk")), "clean", str(src), str(out),
            "--batch-size", str(args.batch_size), "--runner", args.runner,

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +102,41 @@ def clean_news(
     ``.txt`` files on or off (default: only for small runs), ``fields`` names the text/html/id/url
     fields of JSON Lines and Parquet records (``{"text_field": "body"}``); ``severity`` overrides
     expectations' severities by id (``{"no-debris": "warning"}``, see copydesk.validate)."""
+    with _shared_temporary_server():
+        return _clean_news(input_dir, output_dir, rules, batch_size, languages, other_languages,
+                           repair_style, expectations_dir, output_format, text_files, fields,
+                           max_bytes, severity)
+
+
+@contextmanager
+def _shared_temporary_server() -> Iterator[None]:
+    """Task processes (``--runner process``) talk to this process's temporary Prefect server.
+
+    Without ``PREFECT_API_URL`` every worker process started its own temporary server (seconds
+    of start-up and a few hundred MB each, task runs recorded nowhere useful); the process pool
+    hands its workers this process's environment at the first submit, so naming the server
+    here is enough. A real server (``PREFECT_API_URL`` set) is left alone."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer._instances.get(None)
+    if server is None or not server.running:
+        yield
+        return
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_size: int,
+                languages: list[str] | None, other_languages: str, repair_style: str,
+                expectations_dir: str | None, output_format: str, text_files: bool | None,
+                fields: dict[str, str] | None, max_bytes: int, severity: dict[str, str] | None,
+                ) -> dict[str, Any]:
     logger = get_run_logger()
     settings = Settings(
         rules=tuple(rules or ()), accepted_languages=tuple(languages or ("en",)),
