@@ -283,7 +283,7 @@ def _possessive_slot(
 ) -> str | None:
     """Evidence that X-s is the possessive X’s from the words around it, or None."""
     r, sets = _rules()["slot"], _rules()["sets"]
-    if stem.lower() in sets["contraction_stems"]:
+    if stem.lower() in sets["contraction_stems"] or tok.word.lower() in sets["function_words"]:
         return None
     nxt, upper = tok.next, False
     if nxt is None and tok.marked and (tok.mark == "$" or tok.marked[0].islower()):
@@ -293,16 +293,32 @@ def _possessive_slot(
     else:
         return None
     zc = _z(f"{stem}'s")
+    if _plural_marked(tok, sets):
+        return None
+    if zc >= r["det_candidate_min"] and zc - zt >= r["common_gap"] and (
+        not upper or stem[0].isupper()
+    ):  # "peoples inability", "Americas existential": the possessive is the commoner word
+        return f"'{stem}'s' {zc:.1f} commoner than '{tok.word}' {zt:.1f}; '{nxt}' follows"
+    if zt < r["nonword_max"] and _z(stem) >= r["nonword_stem_min"] and stem.isalpha():
+        return f"'{tok.word}' no word ({zt:.1f}), '{stem}' is ({_z(stem):.1f}); '{nxt}' follows"
     if stem[0].islower():
         det = _singular_slot(tok, sets) or _modified_slot(tok, nxt, sets)
         if det is None or upper and det not in sets["time_determiners"]:
             return None
-        if zc < r["det_candidate_min"] or zc - zt < r["det_gap"]:
+        gap = r["det_gap"]
+        if det in sets["singular_determiners"] and _z(stem) >= r["nonword_stem_min"]:
+            gap = -99.0  # "every parents": no plural after a singular determiner
+        if zc < r["det_candidate_min"] or zc - zt < gap:
             return None
         return f"'{det} {tok.word} {nxt}': a noun phrase follows; " \
             f"'{stem}'s' {zc:.1f} vs '{tok.word}' {zt:.1f}"
-    if tok.prev == "the" or zt >= r["name_written_max"]:
+    if tok.prev == "the":
         return None
+    if zt >= r["name_written_max"]:
+        n = names(stem)
+        if n < r["name_doc_min"] or zc < zt - r["name_doc_gap"] or tok.clause_start:
+            return None
+        return f"stem '{stem}' ×{n} in document/run; '{tok.word}' ({zt:.1f}) before '{nxt}'"
     zs = _z(stem)
     if upper and (zs < r["name_cap_stem_min"] or zt > zs - r["name_cap_gap"]):
         return None
