@@ -209,7 +209,7 @@ def clean_batch_to_shard(
     timings["write"] += time.perf_counter() - start
     marker = {
         "key": key, "batch": index, "inputs": len(items), "published": len(documents),
-        "ids": [item.id for item in items],
+        "ids": [d["id"] for d in documents],  # published ids must be unique (a quarantined input may share one)
         "with_repairs": sum(bool(d["repairs"]) for d in documents),
         "with_removals": sum(bool(d["removed"]) for d in documents),
         "quarantined": quarantined,

@@ -1,0 +1,43 @@
+"""A whole run through the library's run functions (what the flow calls), without Prefect."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from copydesk.corpus import CorpusStats
+from copydesk.pipeline import Settings
+from copydesk.run import clean_batch_to_shard, finish_run, plan_run, stats_for_batch, stats_path
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds" / "raw"
+
+
+def run_all(src: Path, out: Path):
+    settings = Settings()
+    run = plan_run(src, settings, batch_size=3)
+    stats = CorpusStats()
+    for batch in run.batches:
+        stats.merge(stats_for_batch(batch, settings))
+    stats.save(stats_path(out, run))
+    for index, batch in enumerate(run.batches):
+        clean_batch_to_shard(out, index, batch, key=run.key, layout=run.layout, settings=settings,
+                             stats_file=str(stats_path(out, run)))
+    return finish_run(out, run, settings)
+
+
+def test_a_stray_metadata_jsonl_beside_articles_is_quarantined_without_failing_the_run(tmp_path):
+    """An answer key or manifest (.jsonl without text fields) in an input folder is quarantined
+    record by record with the reason; its ids may equal the articles' ids, which stay published."""
+    src = tmp_path / "raw"
+    shutil.copytree(SEEDS, src)
+    ids = sorted(p.stem for p in SEEDS.glob("*.txt"))
+    (src / "labels.jsonl").write_text("".join(json.dumps({"id": i, "label": "x"}) + "\n" for i in ids))
+    result = run_all(src, tmp_path / "out")
+    assert result.success, result.failure_line()
+    published = [json.loads(x)["id"] for x in (tmp_path / "out" / "documents.jsonl").read_text().splitlines()]
+    quarantined = [json.loads(x) for x in (tmp_path / "out" / "quarantine.jsonl").read_text().splitlines()]
+    assert sorted(published) == ids
+    assert [q["id"] for q in quarantined] == ids
+    assert all("no 'text' or 'html'" in q["reason"] for q in quarantined)
+    assert result.summary["inputs"] == 2 * len(ids)
