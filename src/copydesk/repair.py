@@ -409,21 +409,32 @@ def _np_start(word: str | None, gap: str) -> bool:
 
 def _its_subject(tok: _Tok) -> str | None:
     """"its impossible to" → it’s: "its" opens a clause and the next word is an adjective
-    or participle (it has no plural) with no noun after it, or an adverb before one."""
+    or participle (it has no plural) with no noun after it, or an adverb before one; or
+    the next word is an adverb that never stands between a possessive and its noun
+    ("its instead been", "that its quite arid")."""
     r, sets = _rules()["slot"], _rules()["sets"]
     if tok.word.lower() != "its" or not tok.next or not tok.next.isalpha():
         return None
-    if not (tok.clause_start or tok.prev is None or tok.prev in sets["conjunctions"]):
-        return None
+    opens = tok.clause_start or tok.prev is None or tok.prev in sets["conjunctions"]
     w1, w2 = tok.next.lower(), (tok.next2 or "").lower()
     if not tok.next.islower() or w1 in sets["function_words"] or w1.endswith("s"):
         return None
+    if opens and w1 in sets["predicate_adverbs"]:
+        return f"'its {w1}': '{w1}' never follows a possessive"
     ends = any(c in ".;:!?" for c in tok.next_gap)
+    opener = tok.next_gap == " " and w2 in ("to", "that")
     closes = ends or (tok.next_gap == " " and w2 in sets["clause_openers"])
+    if not opens and not (opener and tok.prev not in sets["prepositions"] | sets[
+        "determiners"] | sets["auxiliaries"]):
+        return None  # "as Colorado its impossible to": an adjective before to/that
     adverb = w1.endswith("ly") and _z(w1[:-2]) >= r["its_adverb_stem_min"] and len(w1) > 5
     if adverb and (closes or w2.endswith(("ing", "ed"))):
         return f"'its {w1} {w2}': an adverb opens the predicate"
-    if not closes or w1.endswith(tuple(r["noun_suffixes"])):
+    if not closes:
+        return None
+    if w1 in sets["predicate_adjectives"]:
+        return f"'its {w1} {w2 or tok.next_gap.strip()}': a predicate adjective"
+    if any(w1.endswith(x) and len(w1) - len(x) >= 3 for x in r["noun_suffixes"]):
         return None
     plural = max(_z(w1 + "s"), _z(w1 + "es"), _z(w1[:-1] + "ies") if w1.endswith("y") else 0)
     if plural > _z(w1) - r["its_plural_gap"]:
