@@ -707,6 +707,27 @@ def _plural_marked(tok: _Tok, sets: dict[str, frozenset[str]]) -> bool:
     )
 
 
+_YEAR = re.compile(r"(?:1[89]|20)\d[1-9]")
+
+
+def _owner_evidence(tok: _Tok, seen: collections.Counter[str]) -> str | None:
+    """X-s before a noun phrase where X-s is no word but X is: a year that ends in no 0
+    ("2016s Star Trek": no decade), or a name the document uses on its own ("my6senses
+    clients" beside "my6sense")."""
+    w, stem = tok.word, tok.word[:-1]
+    nxt = tok.next if _np_start(tok.next, tok.next_gap) else None
+    if nxt is None and tok.marked and tok.marked[0].isalnum():
+        nxt = tok.mark + tok.marked
+    if nxt is None:
+        return None
+    if _YEAR.fullmatch(stem):
+        return f"'{w}': a year ending in {stem[-1]} names no decade; '{nxt}' follows"
+    n = seen[stem]
+    if n >= 2 and _z(w) < _rules()["slot"]["nonword_max"] and not stem.isdigit():
+        return f"'{w}' no word; '{stem}' ×{n} in the document; '{nxt}' follows"
+    return None
+
+
 def _document_evidence(
     toks: list[_Tok], found: dict[int, _Edit], apos: str, rng: str
 ) -> None:
@@ -732,9 +753,16 @@ def _document_evidence(
             poss[tok.word] += 1
         elif e.kind == "dash" and tok.word.isdigit():
             ranges += 1
+    seen = collections.Counter(t.word for t in toks)
     for tok in toks:
         w = tok.word
         e = found.get(tok.start)
+        if e is None and w[-1] == "s" and len(w) > 3 and not _plural_marked(tok, sets):
+            why = _owner_evidence(tok, seen)
+            if why:
+                found[tok.start] = _Edit(tok.start, tok.end, f"{w[:-1]}{apos}s", "apostrophe",
+                                         why, False, True)
+                continue
         if e is not None:
             nxt = (tok.next or "").lower()
             if e.slot and plural[w.lower()] >= 2 and w[0].islower() and (
