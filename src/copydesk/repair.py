@@ -368,6 +368,8 @@ def _colliding_contraction(tok: _Tok, stem: str, suf: str, zt: float) -> str | N
             f"{stem}'t") >= r["nt_candidate_min"] else None
     if not nxt.isalpha() or not tok.next.islower():
         return None
+    if w in ("cant", "wont") and nxt not in sets["function_words"] | sets["prepositions"]:
+        return f"'{tok.word} {nxt}': '{w}' before a word that is no function word"
     opens = tok.clause_start or tok.prev is None or tok.prev in sets["conjunctions"]
     subject = sets["pronouns"] | sets["determiners"]
     if w == "were" and tok.sentence_start and nxt not in subject and nxt not in sets["adverbs"]:
@@ -525,6 +527,12 @@ def _dash_edit(
         return None
     splits.sort(reverse=True)
     top, left, right = splits[0]
+    if right in sets["modals"]:  # "adscan just went": a modal wants a bare verb after it
+        verb = (tok.next or "").lower()
+        if verb in sets["adverbs"]:
+            verb = (tok.next2 or "").lower()
+        if verb in sets["irregular_past"] or len(verb) > 4 and verb.endswith("ed"):
+            return None
     if top - zt < d["margin"] or (len(splits) > 1 and top - splits[1][0] < d["runner_up_gap"]):
         return None
     why = (
@@ -712,8 +720,8 @@ _YEAR = re.compile(r"(?:1[89]|20)\d[1-9]")
 
 def _owner_evidence(tok: _Tok, seen: collections.Counter[str]) -> str | None:
     """X-s before a noun phrase where X-s is no word but X is: a year that ends in no 0
-    ("2016s Star Trek": no decade), or a name the document uses on its own ("my6senses
-    clients" beside "my6sense")."""
+    ("2016s Star Trek": no decade), or a name the document also uses on its own
+    ("my6senses clients" beside "my6sense")."""
     w, stem = tok.word, tok.word[:-1]
     nxt = tok.next if _np_start(tok.next, tok.next_gap) else None
     if nxt is None and tok.marked and tok.marked[0].isalnum():
@@ -723,7 +731,7 @@ def _owner_evidence(tok: _Tok, seen: collections.Counter[str]) -> str | None:
     if _YEAR.fullmatch(stem):
         return f"'{w}': a year ending in {stem[-1]} names no decade; '{nxt}' follows"
     n = seen[stem]
-    if n >= 2 and _z(w) < _rules()["slot"]["nonword_max"] and not stem.isdigit():
+    if n and _z(w) < _rules()["slot"]["nonword_max"] and not stem.isdigit():
         return f"'{w}' no word; '{stem}' ×{n} in the document; '{nxt}' follows"
     return None
 
