@@ -88,8 +88,10 @@ class RuleSet:
         for rule in self.rules:
             if rule.zone != "any":  # zone rules keep matching lines mid-article on purpose
                 continue
+            # patterns only match lines of at most max_words words (listed phrases any line)
+            words = "" if rule.max_words is None else rf"(?=(?:\S+[^\S\n]+){{0,{rule.max_words - 1}}}\S*$)"
             for p in rule.patterns:
-                out.append(rf"(?im)^{short_line}(?:{BULLET.pattern[1:]})?(?:{non_capturing(p.pattern)})$")
+                out.append(rf"(?im)^{short_line}(?:{BULLET.pattern[1:]})?{words}(?:{non_capturing(p.pattern)})$")
             if rule.phrases:
                 alts = "|".join(re.escape(ph).replace(r"\ ", r"\s+") for ph in sorted(rule.phrases))
                 out.append(rf"(?im)^{short_line}(?:{BULLET.pattern[1:]})?(?:{alts})\s*[:»›…]?$")
