@@ -28,7 +28,14 @@ from copydesk.report import summarize, write_summary
 from copydesk.review import write_review
 from copydesk.rules_loader import load_rules
 from copydesk.sources import DEFAULT_SOURCES, Part, SourceOptions, iter_part, plan
-from copydesk.validate import CheckResult, ValidationReport, document_table, run_table, validate
+from copydesk.validate import (
+    CheckResult,
+    ValidationReport,
+    document_checks,
+    document_table,
+    run_table,
+    validate,
+)
 from copydesk.write import (
     atomic_write_text,
     jsonl,
@@ -207,6 +214,9 @@ def clean_batch_to_shard(
     if documents:
         write_documents(layout.part_path(output_dir, index), documents)
     timings["write"] += time.perf_counter() - start
+    start = time.perf_counter()
+    checks = [document_checks(d) for d in documents]  # validation's costly columns, in parallel
+    timings["checks"] += time.perf_counter() - start
     marker = {
         "key": key, "batch": index, "inputs": len(items), "published": len(documents),
         "ids": [d["id"] for d in documents],  # published ids must be unique (a quarantined input may share one)
@@ -215,6 +225,7 @@ def clean_batch_to_shard(
         "quarantined": quarantined,
         "summary": summarize(documents, quarantined, inputs=len(items)),
         "seconds": dict(timings),
+        "checks": checks,
     }
     atomic_write_text(_marker_path(output_dir, index), json.dumps(marker, ensure_ascii=False))
     return {"batch": index, "published": len(documents), "quarantined": len(quarantined)}
@@ -263,7 +274,7 @@ def finish_run(
     validation = None
     if validate_output:
         validation = _validate(
-            output_dir, run, settings, expectations_dir, severity,
+            output_dir, run, settings, expectations_dir, severity, _checks(markers),
             run_table(run.inputs, published, len(quarantined),
                       sum(n - 1 for n in ids.values() if n > 1),
                       with_repairs=sum(m["with_repairs"] for m in markers),
@@ -301,8 +312,16 @@ class _Validation(ValidationReport):
     seconds: float = 0.0
 
 
+def _checks(markers: list[dict[str, Any]]) -> Iterator[list[Any] | None]:
+    """The batches' precomputed check columns in document order (None where a marker has none)."""
+    for m in markers:
+        checks = m.get("checks")
+        yield from checks if checks is not None else [None] * m["published"]
+
+
 def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_dir: Path | None,
-              severity: dict[str, str] | None, run_row: Any) -> _Validation:
+              severity: dict[str, str] | None, checks: Iterator[list[Any] | None],
+              run_row: Any) -> _Validation:
     """The documents suite per chunk of ``VALIDATE_CHUNK`` documents (bounded memory), the run
     suite once; a chunked expectation's counts and samples are summed over the chunks."""
     start = time.perf_counter()
@@ -310,8 +329,8 @@ def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_d
     kwargs = dict(rules=rules, accepted_languages=settings.accepted_languages,
                   docs_dir=output_dir / "report" / "data_docs", expectations_dir=expectations_dir,
                   severity=severity)
-    reports = [validate({"documents": document_table(chunk), "run": run_row} if n == 0
-                        else {"documents": document_table(chunk)}, **kwargs)
+    reports = [validate({"documents": document_table(chunk, checks), "run": run_row} if n == 0
+                        else {"documents": document_table(chunk, checks)}, **kwargs)
                for n, chunk in enumerate(_chunks(iter_documents(output_dir, run), VALIDATE_CHUNK))]
     if not reports:  # nothing published: the documents suite runs on an empty table
         reports = [validate({"documents": document_table([]), "run": run_row}, **kwargs)]

@@ -159,14 +159,31 @@ def _title_in_text(title: str | None, text: str) -> bool:
                               for line in text.splitlines())
 
 
-def document_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """One row per published document, with the derived columns the suites use."""
+CHECK_COLUMNS = ("mojibake", "fused_tokens", "title_in_text")
+
+
+def document_checks(record: dict[str, Any]) -> list[Any]:
+    """The costly derived columns of one document (order: ``CHECK_COLUMNS``). A run computes
+    them in its batch tasks, where the work is parallel, and hands them to ``document_table``."""
+    text = record.get("text") or ""
+    return [is_bad(text), fused_tokens(text), _title_in_text(record.get("title"), text)]
+
+
+def document_table(records: Iterable[dict[str, Any]],
+                   checks: Iterable[list[Any] | None] | None = None) -> pd.DataFrame:
+    """One row per published document, with the derived columns the suites use.
+
+    ``checks``, when given, holds each record's ``document_checks`` in the same order (None
+    for a record whose checks are computed here)."""
     rows = []
+    checks_iter = iter(checks) if checks is not None else None
     for r in records:
         byline = r.get("byline") or {}
         views = (r.get("metadata") or {}).get("views")
         text = r.get("text") or ""
         flags = r.get("flags", [])
+        done = next(checks_iter, None) if checks_iter is not None else None
+        mojibake, fused, title_in_text = done if done is not None else document_checks(r)
         rows.append({
             "id": r["id"],
             "text": r.get("text"),
@@ -183,10 +200,10 @@ def document_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
             "text_chars": len(text),
             "n_removed": len(r.get("removed", [])),
             "n_repairs": len(r.get("repairs", [])),
-            "mojibake": is_bad(text),
+            "mojibake": bool(mojibake),
             "lossy_flagged": "lossy-text" in flags,
-            "fused_tokens": fused_tokens(text),
-            "title_in_text": _title_in_text(r.get("title"), text),
+            "fused_tokens": int(fused),
+            "title_in_text": bool(title_in_text),
         })
     columns = ["id", "text", "language", "language_flagged", "has_byline", "byline_script",
                "byline_nonlatin", "byline_non_english", "byline_language", "byline_lang_foreign",
