@@ -1,4 +1,4 @@
-"""Inputs → ``RawDoc``: list a directory (or one file), read bytes, decode with charset detection."""
+"""Reading one input: file kinds and ids, bounded reads (gzip included), decoding with charset detection."""
 
 from __future__ import annotations
 
@@ -6,12 +6,9 @@ import codecs
 import gzip
 import re
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 from charset_normalizer import from_bytes
-
-from copydesk.document import RawDoc
 
 TEXT_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # per input, after decompression
@@ -39,17 +36,6 @@ def doc_id_for(path: Path) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
-def list_inputs(root: Path) -> list[Path]:
-    """Supported files under ``root`` (or ``root`` itself), in a stable order."""
-    if root.is_file():
-        return [root]
-    if not root.is_dir():
-        raise InputError(f"input not found: {root}")
-    return sorted(
-        p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".") and input_kind(p)
-    )
-
-
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """File contents, gunzipped when needed, refusing anything over ``max_bytes``.
 
@@ -72,16 +58,6 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if len(data) > max_bytes:  # the file grew after the size check
         raise InputError(f"file is over the {max_bytes}-byte limit")
     return data
-
-
-def iter_raw(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDoc | tuple[str, str, str]]:
-    """Yield a ``RawDoc`` per input, or ``(id, source, reason)`` for one that cannot be read."""
-    for path in list_inputs(root):
-        doc_id, kind = doc_id_for(path), input_kind(path) or "text"
-        try:
-            yield RawDoc(id=doc_id, source=str(path), data=read_bytes(path, max_bytes), kind=kind)
-        except (InputError, OSError) as exc:
-            yield (doc_id, str(path), str(exc))
 
 
 _BOMS = (

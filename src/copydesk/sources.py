@@ -4,7 +4,7 @@ A corpus is a directory (or one file) of ``.txt``/``.html`` files (see read.py) 
 JSON Lines (``.jsonl``, ``.jsonl.gz``, ``.jsonl.zst``), WARC (``.warc``, ``.warc.gz``) and
 Parquet. A batch is a list of ``Part`` — a whole small file, or a record range of a bulk file —
 so a task receives a short description and reads its own documents, never the whole corpus.
-Like ``read.iter_raw``, readers yield ``RawDoc`` or ``(id, source, reason)`` for an input that
+Readers yield ``RawDoc`` or ``(id, source, reason)`` for an input that
 cannot be used; nothing is dropped silently.
 """
 
