@@ -175,3 +175,36 @@ def test_slot_evidence_in_lossy_documents():
 def test_slot_evidence_needs_a_lossy_document():
     text = "Putin's aide said the states new rules and its impossible tone were noted. " * 3
     assert repair_text(text).text == text
+
+
+def test_document_evidence_in_lossy_documents():
+    text = ("We dont know. Then Apple sold phones, and Apple said so, as Apple did before "
+            "and Apple will again, though Apple wants more. So Apples new phone sold, and "
+            "then Apples MacBook team met. Eat 6090 minutes before it, and eat every 23 "
+            "hours after. The firms 2016s results and the states $2 billion fund grew. "
+            "A thousand teachers and many new teachers came, and the teachers unions spoke.")
+    out = repair_text(text).text
+    for want in ("Apple’s new phone", "Apple’s MacBook", "60–90 minutes", "2–3 hours",
+                 "2016’s results", "the state’s $2 billion"):
+        assert want in out, want
+    assert "the teachers unions" in out
+
+
+def test_its_predicates_and_possessive_slots():
+    text = ("We dont know why. Whether its due to rain, and its instead been dubbed a fad, "
+            "nobody says; as Colorado its impossible to cross. The farm that cant hire "
+            "anyone lost its own way. Above that moons icy crust, the Syrian defense "
+            "ministrys claim is odd, and the socialist leaders supporters and peoples "
+            "inability to pay mattered. Its French arm and its electric car stayed.")
+    out = repair_text(text).text
+    for want in ("it’s due to", "it’s instead been", "Colorado it’s impossible", "can’t hire",
+                 "that moon’s icy", "ministry’s claim", "leader’s supporters",
+                 "people’s inability"):
+        assert want in out, want
+    for kept in ("its own way", "Its French arm", "its electric car"):
+        assert kept in out, kept
+
+
+def test_no_fused_dash_before_modal_and_past_form():
+    text = "We dont know. The adscan just went up, but the rule didnt change. " * 2
+    assert "adscan" in repair_text(text).text

@@ -290,6 +290,11 @@ def _possessive_slot(
         nxt = tok.mark + tok.marked  # "the states $2 billion", "Epsteins "unbecoming" behavior"
     elif _np_start(nxt, tok.next_gap):
         upper = nxt[0].isupper()
+    elif nxt is None and stem[0].isupper() and stem.isalpha():
+        zc = _z(f"{stem}'s")  # "Ford, Macys, Kelloggs, NBC": a name's possessive, no noun
+        if zc >= r["alone_candidate_min"] and zc - zt >= r["alone_gap"]:
+            return f"'{stem}'s' {zc:.1f} far commoner than '{tok.word}' {zt:.1f}"
+        return None
     else:
         return None
     zc = _z(f"{stem}'s")
@@ -305,10 +310,7 @@ def _possessive_slot(
         det = _singular_slot(tok, sets) or _modified_slot(tok, nxt, sets)
         if det is None or upper and det not in sets["time_determiners"]:
             return None
-        gap = r["det_gap"]
-        if det in sets["singular_determiners"] and _z(stem) >= r["nonword_stem_min"]:
-            gap = -99.0  # "every parents": no plural after a singular determiner
-        if zc < r["det_candidate_min"] or zc - zt < gap:
+        if zc < r["det_candidate_min"] or zc - zt < r["det_gap"]:
             return None
         return f"'{det} {tok.word} {nxt}': a noun phrase follows; " \
             f"'{stem}'s' {zc:.1f} vs '{tok.word}' {zt:.1f}"
@@ -329,10 +331,13 @@ def _possessive_slot(
 
 def _singular_slot(tok: _Tok, sets: dict[str, frozenset[str]]) -> str | None:
     """The words before X-s that want a singular noun or a possessive: "the/a/this X-s",
-    "last X-s" with no determiner before it; None otherwise."""
+    "last X-s" with no determiner before it, "that X-s" after a preposition; None
+    otherwise."""
     singular = sets["singular_determiners"] | {"the"}
     if tok.prev in singular:
         return tok.prev
+    if tok.prev == "that" and tok.prev2 in sets["prepositions"]:
+        return tok.prev  # "above that moons icy crust": after a preposition, a determiner
     if tok.prev in sets["time_determiners"] and tok.prev2 not in sets["determiners"]:
         return tok.prev
     return None
@@ -363,13 +368,15 @@ def _colliding_contraction(tok: _Tok, stem: str, suf: str, zt: float) -> str | N
     verb-phrase word), "neednt" (n't forms rare even as written)."""
     r, sets = _rules()["slot"], _rules()["sets"]
     w, nxt = tok.word.lower(), (tok.next or "").lower()
+    if suf == "t" and w in ("cant", "wont") and nxt.isalpha() and tok.next.islower() and (
+        nxt not in sets["function_words"] | sets["prepositions"]
+    ):
+        return f"'{tok.word} {nxt}': '{w}' before a word that is no function word"
     if suf == "t":
         return f"'{w}' no word ({zt:.1f}); n't form" if zt < 1.0 and _z(
             f"{stem}'t") >= r["nt_candidate_min"] else None
     if not nxt.isalpha() or not tok.next.islower():
         return None
-    if w in ("cant", "wont") and nxt not in sets["function_words"] | sets["prepositions"]:
-        return f"'{tok.word} {nxt}': '{w}' before a word that is no function word"
     opens = tok.clause_start or tok.prev is None or tok.prev in sets["conjunctions"]
     subject = sets["pronouns"] | sets["determiners"]
     if w == "were" and tok.sentence_start and nxt not in subject and nxt not in sets["adverbs"]:
