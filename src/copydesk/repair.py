@@ -11,7 +11,11 @@ document or in the run, grammatical context) beats the token as written by a mar
 Precision first: a document is repaired only when it looks lossy (strong suspects such as
 "dont" or "Kyivs" and no surviving typographic marks); real words ("States", "Weeks",
 "news") are left alone unless context settles it; dashes dropped with their spaces leave no
-token behind and are only flagged (``suspect-dash:<left> <right>``).
+token behind and are only flagged (``suspect-dash:<left> <right>``). Once a document is
+lossy, the document itself is evidence: a token repaired as a possessive elsewhere in it is
+one again in a possessive slot, a word it uses as a plural ("thousand teachers") keeps that
+reading against slot evidence, and number ranges it has ("6090 minutes") make small ranges
+("every 23 hours") ranges too.
 
 Style. ``"typographic"`` restores ’ and — (– in number ranges); ``"ascii"`` restores ' and
 ``--`` (``-`` in ranges) and never restores accents. ``"auto"`` follows the document's own
