@@ -17,10 +17,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import regex
+
 from copydesk import boilerplate, byline
 from copydesk.corpus import CorpusStats
 from copydesk.document import Document, Removal
-from copydesk.rules_loader import MAX_LINE_CHARS, RuleSet, normalise_phrase, strip_bullet
+from copydesk.rules_loader import (
+    MATCH_TIMEOUT,
+    MAX_LINE_CHARS,
+    RuleSet,
+    non_capturing,
+    normalise_phrase,
+    strip_bullet,
+)
 
 SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"’”»)\]]*$")
 INNER_SENTENCE = re.compile(r"[a-z]{2}[.!?]['\"’”»)]*\s+[\"“‘'(]*[A-Z]")
@@ -98,6 +107,24 @@ class Classifier:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
+        self._phrases = frozenset(p for rule in rules.rules for p in rule.phrases)
+        self._prefilter = _prefilter(rules)
+
+    def _may_match(self, forms: list[tuple[str, str, int]]) -> bool:
+        """Could any rule match one of the line's forms? False is certain: no rule lists its
+        phrase and no rule's pattern matches it (one combined, time-bounded regex; when that
+        times out or is unavailable, every rule is tried as before)."""
+        if any(phrase in self._phrases for _, phrase, _ in forms):
+            return True
+        if self._prefilter is None:
+            return True
+        for text, _, _ in forms:
+            try:
+                if self._prefilter.fullmatch(text, timeout=MATCH_TIMEOUT):
+                    return True
+            except TimeoutError:
+                return True
+        return False
 
     def classify(
         self, doc: Document, *, html_title: str | None = None, author_hint: str | None = None,
@@ -130,6 +157,8 @@ class Classifier:
             forms = [(text, normalise_phrase(text), len(text.split()))]
             if bare != text:
                 forms.append((bare, normalise_phrase(bare), len(bare.split())))
+            if not self._may_match(forms):
+                continue
             for rule in self.rules.rules:
                 if not zone_ok[rule.zone]:
                     continue
@@ -253,6 +282,21 @@ class Classifier:
                 doc.metadata.setdefault("views", parsed)
             else:
                 doc.metadata.setdefault(field_name, value)
+
+
+def _prefilter(rules: RuleSet) -> regex.Pattern[str] | None:
+    """All rules' patterns as one alternation (matches wherever one of them matches), or None
+    when they cannot be combined (a back-reference, or the combination does not compile)."""
+    patterns = [p.pattern for rule in rules.rules for p in rule.patterns]
+    if not patterns:
+        return regex.compile(r"(?!x)x")
+    if any(re.search(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z-]+[:)]", p) for p in patterns):
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{non_capturing(p)})" for p in patterns),
+                             regex.IGNORECASE | regex.VERSION0)
+    except regex.error:
+        return None
 
 
 def parse_count(text: str) -> int | None:
