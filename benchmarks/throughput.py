@@ -100,6 +100,7 @@ def main() -> None:
     src, out = work / "raw", work / "clean"
     if args.corpus:
         src, out = args.corpus, args.corpus.with_name(args.corpus.name + "-clean")
+        shutil.rmtree(out, ignore_errors=True)  # else the run resumes and cleans nothing
     t0 = time.perf_counter()
     if args.corpus and (src / ".complete").exists():
         size = sum(p.stat().st_size for p in src.rglob("*.txt"))

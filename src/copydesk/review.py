@@ -14,12 +14,12 @@ the first ``first`` documents plus every flagged or repaired one, up to ``limit`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from copydesk.write import atomic_write_text
+from copydesk.write import atomic_write_chunks
 
 FIRST = 10_000  # documents always embedded, in input order
 LIMIT = 25_000  # most published documents embedded (flagged/repaired ones after the first)
@@ -153,14 +153,23 @@ def write_review(
         note = (f"Showing {len(docs)} of {total} published documents: the first {first} and "
                 f"every flagged or repaired one (at most {limit}); all are in documents.jsonl. "
                 f"All {len(quarantine)} quarantined inputs are shown.")
-    data = json.dumps({"pageSize": PAGE_SIZE, "docs": docs + quarantine}, ensure_ascii=False)
-    data = data.replace("<", "\\u003c")  # nothing in the data can close the script block
     head, rest = _TEMPLATE.split("%SUMMARY%")
     middle, tail = rest.split("%DATA%")
-    page = head + _summary_html(summary, note) + middle + data + tail
     path = report_dir / "review.html"
-    atomic_write_text(path, page)
+    atomic_write_chunks(path, [head + _summary_html(summary, note) + middle,
+                               *_json_chunks(PAGE_SIZE, docs + quarantine), tail])
     return path
+
+
+def _json_chunks(page_size: int, items: list[dict[str, Any]]) -> Iterator[str]:
+    """``json.dumps({"pageSize": page_size, "docs": items}, ensure_ascii=False)`` one item at
+    a time (a large run's page data is never one string), with ``<`` escaped so nothing in
+    the data can close the script block."""
+    yield '{"pageSize": ' + json.dumps(page_size) + ', "docs": ['
+    for n, item in enumerate(items):
+        chunk = json.dumps(item, ensure_ascii=False).replace("<", "\\u003c")
+        yield chunk if n == 0 else ", " + chunk
+    yield "]}"
 
 
 _CSS = """
