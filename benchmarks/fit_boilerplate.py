@@ -175,6 +175,11 @@ GATE_GRID = dict(ui_lines=(1, 2, 3, 4, 6), ui_share=(0.0, 0.01, 0.02, 0.03, 0.05
 WRONG_HEAVY_COST = 20.0  # an extractor output cleaned as a page dump loses real paragraphs
 UI_THRESHOLD = 0.5  # light regime: a lexicon-UI line goes unless the model is sure it is body
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+# Light regime: headed comment threads and link lists (boilerplate.link_sections). A heading is
+# at most ``max_words`` words of UI phrase after ``min_prose_before`` words of prose; comments
+# run to the end, a link list to the next prose line.
+SECTIONS = dict(max_words=6, min_prose_before=100, categories=["comments", "related-links"],
+                to_end=["comments"])
 
 
 def fit_gate(docs: list[dict]) -> dict:
@@ -296,6 +301,7 @@ def main() -> None:
     print(f"chosen: gate {model['gate']}, heavy threshold {th}, light threshold {tl}")
     model["heavy"]["threshold"], model["light"]["threshold"] = th, tl
     model["light"]["ui_threshold"] = max(tl, UI_THRESHOLD)
+    model["light"]["sections"] = SECTIONS
     model["note"] = "fitted by benchmarks/fit_boilerplate.py on the aeb dev set"
     report("in-sample", evaluate(docs, [regime_probs(model, d, th, tl) for d in docs], 0.5))
     if a.write:

@@ -167,3 +167,49 @@ def test_extractor_output_keeps_the_article(gold: str) -> None:
     body = "\n".join(kept(lines, find_boilerplate(lines, [None] * len(lines))))
     gold_sh = shingles(gold)
     assert len(gold_sh & shingles(body)) / len(gold_sh) >= 0.97
+
+
+ARTICLE = [
+    "The company said on Tuesday that it expects sales to grow again next year, after a weak "
+    "quarter in which demand for its older laptops fell across most of its markets.",
+    "Analysts had expected a sharper decline, and the shares rose four percent in early trading "
+    "in New York as investors read the forecast as a sign that the worst was over.",
+    "The chief executive told reporters that the new models would reach stores in the spring, "
+    "and that the firm would keep its prices unchanged for the rest of the year.",
+    "Its main rival reported weaker results last week and warned that it would cut jobs in two "
+    "of its factories, blaming higher costs for memory chips and a strong dollar.",
+    "Suppliers in Taiwan said orders for the spring models had already picked up, although "
+    "they cautioned that the recovery would be uneven across the industry.",
+]
+
+
+def test_comment_thread_after_the_article_removed() -> None:
+    """A comments heading after the article opens a section that runs to the end, even when
+    the comments are written like prose."""
+    comments = ["Top Rated Comments",
+                "I think this is the redesign they promised, and I am happy they kept the price.",
+                "No surprise here.",
+                "Edit: I still expect the bigger model to come first, but we will see next year."]
+    lines = ARTICLE + comments
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert set(removed) == set(range(len(ARTICLE), len(lines)))
+    assert all(c == "comments" for c, _ in removed.values())
+
+
+def test_link_list_under_a_heading_inside_the_article_removed_prose_after_it_kept() -> None:
+    """A related-links heading (here one the rule pass labelled) takes the headline lines under
+    it, up to the next paragraph."""
+    block = ["DON'T MISS", "Rival cuts jobs at two factories [INSIGHT]",
+             "Memory chip prices hit a record [VIDEO]"]
+    lines = ARTICLE[:4] + block + ARTICLE[4:]
+    labels: list[str | None] = [None] * len(lines)
+    labels[4] = "related-posts"
+    removed = find_boilerplate(lines, labels)
+    assert set(removed) == {5, 6}
+
+
+def test_section_heading_needs_prose_before_it() -> None:
+    """At the top of a document a lexicon heading does not open a section."""
+    lines = ["Comments", *ARTICLE]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert not set(removed) & set(range(1, len(lines)))

@@ -79,9 +79,6 @@ def test_text_stages_never_raise_on_arbitrary_unicode(text):
     assert isinstance(doc, Document)
 
 
-@pytest.mark.xfail(strict=True, reason="boilerplate.py: with 7 debris lines around 2 real paragraphs "
-                   "the page-dump regime scores both paragraphs as boilerplate (p_body 0.57, 0.20) and "
-                   "the article is quarantined as empty")
 def test_two_paragraphs_under_heavy_debris_are_kept():
     head = ["Abonnez-vous"] * 3
     tail = ["Share this article", "baca juga", "folgen sie uns"]

@@ -360,6 +360,49 @@ def light_candidates(
     return out
 
 
+# Rule-pass categories that name a section heading, as the lexicon category they stand for.
+_RULE_SECTIONS = {"comments": "comments", "related-posts": "related-links"}
+
+
+def link_sections(
+    sc: Scan, labels: list[str | None], cfg: dict | None
+) -> list[tuple[int, int, str]]:
+    """[start, end) spans and categories of comment threads and link lists under a heading.
+
+    A section heading is a short line that is all UI phrase ("Top Rated Comments", "Don't
+    miss", "23 comments"), not a label with content after it ("Related: <headline>"), with
+    enough prose before it. A heading of a category in ``cfg["to_end"]`` (comments: always
+    last) opens a section running to the end of the document; any other runs to the next
+    prose line (the list of headlines under "You may also like"). Thresholds: the light
+    model's ``sections``."""
+    if not cfg:
+        return []
+    n = len(labels)
+    spans: list[tuple[int, int, str]] = []
+    before, i = 0, 0
+    while i < n:
+        category = None
+        if sc.n_words[i] <= cfg["max_words"] and before >= cfg["min_prose_before"]:
+            category, covered, is_label = sc.ui[i]
+            if labels[i] is not None:
+                category = _RULE_SECTIONS.get(labels[i])
+            elif is_label or sc.n_words[i] > covered + 2:
+                category = None
+        if category not in cfg["categories"]:
+            before += sc.n_words[i] if sc.prose[i] else 0
+            i += 1
+            continue
+        if category in cfg["to_end"]:
+            spans.append((i, n, category))
+            break
+        j = i + 1
+        while j < n and not sc.prose[j]:
+            j += 1
+        spans.append((i, j, category))
+        i = j
+    return spans
+
+
 def says_ui(sc: Scan, i: int) -> bool:
     """The lexicon phrase is the whole line (give or take two words) or a label ("Related: ...")."""
     category, covered, is_label = sc.ui[i]
@@ -465,18 +508,34 @@ def find_boilerplate(
     sc = scan(lines)
     heavy = is_page_dump(sc, model["gate"])
     allowed = None if heavy else light_candidates(lines, sc, labels, stats)
+    sections = [] if heavy else link_sections(sc, labels, model["light"].get("sections"))
+    in_section = {i: (start, cat) for start, end, cat in sections for i in range(start, end)}
+    if sections:
+        allowed |= {i for i in in_section if labels[i] is None}
     if allowed is not None and not allowed:
         return {}
     probs, contribs, rows, infos, threshold = score_lines(
         lines, title=title, stats=stats, model=model, sc=sc, heavy=heavy
     )
     drop = {i for i, p in enumerate(probs) if p < threshold}
+    if heavy and not any(sc.prose[i] and labels[i] is None and i not in drop
+                         for i in range(len(lines))):
+        # The page dump would lose every paragraph: a page is never all furniture, so the
+        # prose lines of the densest prose region (the article, however short) stay.
+        start, end = sc.region
+        drop -= {i for i in range(start, end + 1) if sc.prose[i]}
     if not heavy:
         ui_threshold = model["light"].get("ui_threshold", threshold)
         drop |= {i for i in allowed if probs[i] < ui_threshold and says_ui(sc, i)}
+        drop |= set(in_section)
     out: dict[int, tuple[str, str]] = {}
     for i in sorted(drop):
         if labels[i] is not None or (allowed is not None and i not in allowed):
+            continue
+        if i in in_section:
+            start, cat = in_section[i]
+            out[i] = (cat, f"p_body={probs[i]:.2f}: in a {cat} section under "
+                           f"{lines[start][:40]!r}")
             continue
         if _heading_between_paragraphs(i, drop, infos):
             continue
