@@ -30,6 +30,7 @@ from copydesk.boilerplate import (
     is_page_dump,
     light_candidates,
     line_features,
+    link_sections,
     says_ui,
     scan,
     stage2_rows,
@@ -97,11 +98,14 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
             sc = scan(lines)
             rows, _ = line_features(lines, stats=stats, sc=sc)
             cand = light_candidates(lines, sc, [None] * len(lines), stats)
+            sect = {i for a, b, _ in link_sections(sc, [None] * len(lines), SECTIONS)
+                    for i in range(a, b)}
             docs.append(dict(
                 key=key, source=source, site=site_of(gt[key]["url"]), lines=lines,
                 y=line_labels(lines, gt[key]["articleBody"]), X=rows, scan=sc,
                 cand=np.array([i in cand for i in range(len(lines))]),
                 ui=np.array([says_ui(sc, i) for i in range(len(lines))]),
+                sect=np.array([i in sect for i in range(len(lines))]),
                 gold=gt[key]["articleBody"],
             ))
     return docs
@@ -175,7 +179,7 @@ GATE_GRID = dict(ui_lines=(1, 2, 3, 4, 6), ui_share=(0.0, 0.01, 0.02, 0.03, 0.05
 WRONG_HEAVY_COST = 20.0  # an extractor output cleaned as a page dump loses real paragraphs
 UI_THRESHOLD = 0.5  # light regime: a lexicon-UI line goes unless the model is sure it is body
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
-# Light regime: headed comment threads and link lists (boilerplate.link_sections). A heading is
+# Both regimes: headed comment threads and link lists (boilerplate.link_sections). A heading is
 # at most ``max_words`` words of UI phrase after ``min_prose_before`` words of prose; comments
 # run to the end, a link list to the next prose line.
 SECTIONS = dict(max_words=6, min_prose_before=100, categories=["comments", "related-links"],
@@ -239,13 +243,15 @@ def cv_models(docs: list[dict], folds: int, c: float) -> list[dict]:
 
 
 def evaluate(docs: list[dict], probs: list[np.ndarray], threshold: float) -> dict[str, dict]:
-    """Per source: F1/P/R of kept lines, input baseline, documents dropping > 0.02 F1."""
+    """Per source: F1/P/R of kept lines (headed sections removed, as copydesk does), input
+    baseline, documents dropping > 0.02 F1."""
     out = {}
     for source in SOURCES:
         idx = [i for i, d in enumerate(docs) if d["source"] == source]
         gt = {docs[i]["key"]: {"articleBody": docs[i]["gold"]} for i in idx}
         pred = {docs[i]["key"]: "\n".join(
-            s for s, p in zip(docs[i]["lines"], probs[i], strict=True) if p >= threshold)
+            s for s, p, x in zip(docs[i]["lines"], probs[i], docs[i]["sect"], strict=True)
+            if p >= threshold and not x)
             for i in idx}
         base = {docs[i]["key"]: "\n".join(docs[i]["lines"]) for i in idx}
         keys = sorted(gt)
@@ -301,7 +307,7 @@ def main() -> None:
     print(f"chosen: gate {model['gate']}, heavy threshold {th}, light threshold {tl}")
     model["heavy"]["threshold"], model["light"]["threshold"] = th, tl
     model["light"]["ui_threshold"] = max(tl, UI_THRESHOLD)
-    model["light"]["sections"] = SECTIONS
+    model["sections"] = SECTIONS
     model["note"] = "fitted by benchmarks/fit_boilerplate.py on the aeb dev set"
     report("in-sample", evaluate(docs, [regime_probs(model, d, th, tl) for d in docs], 0.5))
     if a.write:

@@ -45,6 +45,7 @@ PROSE_MIN_WORDS = 7
 SHORT_LINE_WORDS = 5
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
+MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
 
 FEATURES = (
     "words", "end_punct", "colon_end", "punct_rate", "stop", "caps", "allcaps", "digits",
@@ -373,8 +374,8 @@ def link_sections(
     miss", "23 comments"), not a label with content after it ("Related: <headline>"), with
     enough prose before it. A heading of a category in ``cfg["to_end"]`` (comments: always
     last) opens a section running to the end of the document; any other runs to the next
-    prose line (the list of headlines under "You may also like"). Thresholds: the light
-    model's ``sections``."""
+    prose line (the list of headlines under "You may also like"). Thresholds: the model's
+    ``sections`` (both regimes)."""
     if not cfg:
         return []
     n = len(labels)
@@ -508,26 +509,25 @@ def find_boilerplate(
     sc = scan(lines)
     heavy = is_page_dump(sc, model["gate"])
     allowed = None if heavy else light_candidates(lines, sc, labels, stats)
-    sections = [] if heavy else link_sections(sc, labels, model["light"].get("sections"))
+    sections = link_sections(sc, labels, model.get("sections"))
     in_section = {i: (start, cat) for start, end, cat in sections for i in range(start, end)}
-    if sections:
+    if sections and allowed is not None:
         allowed |= {i for i in in_section if labels[i] is None}
     if allowed is not None and not allowed:
         return {}
     probs, contribs, rows, infos, threshold = score_lines(
         lines, title=title, stats=stats, model=model, sc=sc, heavy=heavy
     )
-    drop = {i for i, p in enumerate(probs) if p < threshold}
-    if heavy and not any(sc.prose[i] and labels[i] is None and i not in drop
-                         for i in range(len(lines))):
-        # The page dump would lose every paragraph: a page is never all furniture, so the
-        # prose lines of the densest prose region (the article, however short) stay.
-        start, end = sc.region
-        drop -= {i for i in range(start, end + 1) if sc.prose[i]}
+    drop = {i for i, p in enumerate(probs) if p < threshold} | set(in_section)
+    start, end = sc.region
+    region_prose = [i for i in range(start, end + 1) if sc.prose[i] and labels[i] is None]
+    if heavy and sum(1 for i in region_prose if i not in drop) < MIN_KEPT_PARAGRAPHS:
+        # The page dump would keep (almost) none of its densest prose region's paragraphs: a
+        # page is never all furniture, so that region's paragraphs (however few) stay.
+        drop -= set(region_prose)
     if not heavy:
         ui_threshold = model["light"].get("ui_threshold", threshold)
         drop |= {i for i in allowed if probs[i] < ui_threshold and says_ui(sc, i)}
-        drop |= set(in_section)
     out: dict[int, tuple[str, str]] = {}
     for i in sorted(drop):
         if labels[i] is not None or (allowed is not None and i not in allowed):
