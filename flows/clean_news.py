@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -138,6 +139,8 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                 fields: dict[str, str] | None, max_bytes: int, severity: dict[str, str] | None,
                 ) -> dict[str, Any]:
     logger = get_run_logger()
+    # Great Expectations takes seconds to import: do it while the batches are cleaned.
+    threading.Thread(target=_preload_validation, name="copydesk-gx-import", daemon=True).start()
     settings = Settings(
         rules=tuple(rules or ()), accepted_languages=tuple(languages or ("en",)),
         other_languages=other_languages, repair_style=repair_style, max_bytes=max_bytes,
@@ -176,6 +179,15 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                 "passed" if not result["failure"] else "FAILED")
     artifacts_task(s, _read_jsonl(out / "quarantine.jsonl"), output_dir)
     return result
+
+
+def _preload_validation() -> None:
+    from copydesk.validate import preload
+
+    try:
+        preload()
+    except Exception:  # noqa: BLE001 - validation imports it again and reports any error
+        logging.getLogger(__name__).debug("preloading Great Expectations failed", exc_info=True)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -252,6 +252,17 @@ def quiet_gx_loggers() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def preload() -> None:
+    """Import Great Expectations (seconds of start-up) quietly; a run calls it in a background
+    thread while its batches are cleaned, so validation does not wait for the import."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations  # noqa: F401
+    from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: F401
+
+    quiet_gx_loggers()
+
+
 def validate(
     tables: dict[str, pd.DataFrame],
     *,
@@ -264,12 +275,9 @@ def validate(
     """Run each suite on the table of the same name; build Data Docs into ``docs_dir``.
 
     ``severity`` overrides the suites' own per expectation id (see :func:`load_severity`)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    preload()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    quiet_gx_loggers()
 
     params = {
         "debris_patterns": rules.patterns_for_validation() or [r"(?!x)x"],
