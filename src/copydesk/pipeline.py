@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from copydesk import language
 from copydesk.classify import Classifier
@@ -40,7 +41,13 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES  # per input (after decompression); larger ones are quarantined
 
     def classifier(self) -> Classifier:
-        return Classifier(load_rules(self.rules))
+        return _classifier(self.rules)
+
+
+@lru_cache(maxsize=16)
+def _classifier(rules: tuple[str, ...]) -> Classifier:
+    """One classifier per rules set (building its prefilters costs more than cleaning a page)."""
+    return Classifier(load_rules(rules))
 
 
 @dataclass
