@@ -141,3 +141,13 @@ def test_cli_missing_input_is_a_one_line_error(tmp_path):
     proc = run_cli("clean", str(tmp_path / "nope"), str(tmp_path / "out"))
     assert proc.returncode == 2
     assert proc.stderr.decode().strip() == f"copydesk: input not found: {tmp_path / 'nope'}"
+
+
+def test_cli_with_relative_paths_like_make_run(tmp_path):
+    """`make run` is `copydesk clean raw clean` from the repository: relative paths."""
+    shutil.copytree(SEEDS / "raw", tmp_path / "raw")
+    proc = run_cli("clean", "raw", "clean", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert b"Traceback" not in proc.stderr
+    assert (tmp_path / "clean" / "report" / "data_docs" / "index.html").exists()
+    assert (tmp_path / "clean" / "report" / "review.html").exists()

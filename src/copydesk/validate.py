@@ -292,7 +292,7 @@ def validate(
         ctx.add_data_docs_site(site_name="copydesk", site_config={
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(docs_dir)},
+                              "base_directory": str(Path(docs_dir).resolve())},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
     source = ctx.data_sources.add_pandas("copydesk")
