@@ -23,11 +23,17 @@ _SHARD = re.compile(r"documents-\d{5,}\.(jsonl\.gz|parquet)")
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    _atomic_write(path, [data])
+
+
+def _atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to a temporary file beside ``path``, flush it to disk, rename it over."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -55,18 +61,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
     """``atomic_write_text`` of ``"".join(chunks)``, streamed: the whole text is never held."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic_write(path, (chunk.encode("utf-8") for chunk in chunks))
 
 
 def jsonl(records: Iterable[dict[str, Any]]) -> str:
@@ -79,19 +74,15 @@ def safe_name(doc_id: str) -> str:
     return name[:200]
 
 
-def text_paths(ids: Iterable[str]) -> dict[str, str]:
-    """Distinct ``<name>.txt`` file names for ids (ids that sanitise alike get a suffix)."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for doc_id in ids:
-        base = safe_name(doc_id)
-        name, n = f"{base}.txt", 1
-        while name in used:
-            n += 1
-            name = f"{base}~{n}.txt"
-        used.add(name)
-        out[doc_id] = name
-    return out
+def text_name(doc_id: str, used: set[str]) -> str:
+    """A ``<name>.txt`` not in ``used`` for ``doc_id`` (ids that sanitise alike get ``~N``); adds it."""
+    base = safe_name(doc_id)
+    name, n = f"{base}.txt", 1
+    while name in used:
+        n += 1
+        name = f"{base}~{n}.txt"
+    used.add(name)
+    return name
 
 
 def shard_name(index: int, fmt: str) -> str:
@@ -160,13 +151,7 @@ def write_text_files(out_dir: Path, documents: Iterable[dict[str, Any]]) -> int:
     """Write ``<id>.txt`` per document (streamed); remove text files a previous run wrote."""
     used: set[str] = set()
     for doc in documents:
-        base = safe_name(doc["id"])
-        name, n = f"{base}.txt", 1
-        while name in used:
-            n += 1
-            name = f"{base}~{n}.txt"
-        used.add(name)
-        atomic_write_text(out_dir / name, doc["text"] + "\n")
+        atomic_write_text(out_dir / text_name(doc["id"], used), doc["text"] + "\n")
     _forget_text_files(out_dir, keep=used)
     return len(used)
 
