@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import pathlib
 import sys
-import time
 
 import pytest
 
@@ -149,13 +148,11 @@ def test_real_lossy_fixtures_against_gold():
     assert sum(len(repair_text(t).repairs) for t in clean) == 0
 
 
-def test_fast_on_clean_text():
+def test_clean_text_that_kept_its_typography_is_returned_as_is():
+    """Speed on such text is measured by benchmarks/lossy.py (timing is never a unit test)."""
     text = (LOSSY / "gold").glob("*.txt").__next__().read_text(encoding="utf-8")
-    repair_text(text)
-    t0 = time.perf_counter()
-    for _ in range(20):
-        repair_text(text)
-    assert (time.perf_counter() - t0) / 20 < 0.01
+    result = repair_text(text)
+    assert result.text == text and result.repairs == [] and result.flags == []
 
 
 def test_slot_evidence_in_lossy_documents():
