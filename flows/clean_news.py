@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,7 @@ from copydesk.run import (
     pending_batches,
     plan_run,
     stats_for_batch,
+    stats_groups,
     stats_path,
 )
 from copydesk.sources import Part, SourceOptions
@@ -51,8 +53,8 @@ progress = logging.getLogger("copydesk.progress")
 
 @task(name="corpus-stats", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5)
-def stats_task(batch: list[Part], settings: Settings, options: SourceOptions) -> CorpusStats:
-    return stats_for_batch(batch, settings, options)
+def stats_task(parts: list[Part], settings: Settings, options: SourceOptions) -> CorpusStats:
+    return stats_for_batch(parts, settings, options)
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=1,
@@ -67,8 +69,8 @@ def clean_task(output_dir: str, index: int, batch: list[Part], key: str, layout:
       retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5)
 def finish_task(output_dir: str, run: RunPlan, settings: Settings,
                 expectations_dir: str | None, severity: dict[str, str] | None = None,
-                ) -> dict[str, Any]:
-    result = finish_run(Path(output_dir), run, settings, severity=severity,
+                extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    result = finish_run(Path(output_dir), run, settings, severity=severity, extra=extra,
                         expectations_dir=Path(expectations_dir) if expectations_dir else None)
     return {"summary": result.summary, "failure": result.failure_line()}
 
@@ -139,6 +141,7 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                 fields: dict[str, str] | None, max_bytes: int, severity: dict[str, str] | None,
                 ) -> dict[str, Any]:
     logger = get_run_logger()
+    began, wall = time.perf_counter(), time.time()
     # Great Expectations takes seconds to import: do it while the batches are cleaned.
     threading.Thread(target=_preload_validation, name="copydesk-gx-import", daemon=True).start()
     settings = Settings(
@@ -156,12 +159,14 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
     progress.info("batch", extra={"advance": run.inputs - sum(p.size for i in todo
                                                               for p in run.batches[i])})
 
+    phases = {"plan": time.perf_counter() - began}
     stats_file = stats_path(out, run)
     if todo and not stats_file.exists():
-        stats = CorpusStats()
-        for future in stats_task.map(run.batches, settings=settings, options=options):
+        stats = CorpusStats()  # a few large tasks: the first pass is cheap per document
+        for future in stats_task.map(stats_groups(run), settings=settings, options=options):
             stats.merge(future.result())
         stats.save(stats_file)
+    phases["stats"] = time.perf_counter() - began - sum(phases.values())
 
     futures = clean_task.map(unmapped(output_dir), todo, [run.batches[i] for i in todo],
                              key=run.key, layout=run.layout, settings=settings, options=options,
@@ -172,8 +177,12 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                     index, n, len(todo), done["published"], done["quarantined"])
         progress.info("batch", extra={"advance": done["published"] + done["quarantined"]})
 
+    phases["clean"] = time.perf_counter() - began - sum(phases.values())
     progress.info("finishing", extra={})
-    result = finish_task(output_dir, run, settings, expectations_dir, severity)
+    # where a run's wall time went before the finishing task (which adds its own stages)
+    timeline = {"flow_started": round(wall, 3), **{k: round(v, 3) for k, v in phases.items()}}
+    result = finish_task(output_dir, run, settings, expectations_dir, severity,
+                         extra={"run_seconds": timeline})
     s = result["summary"]
     logger.info("%d published, %d quarantined; validation %s", s["published"], s["quarantined"],
                 "passed" if not result["failure"] else "FAILED")

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+from copydesk import run as run_module
 from copydesk.corpus import CorpusStats
 from copydesk.pipeline import Settings
-from copydesk.run import clean_batch_to_shard, finish_run, plan_run, stats_for_batch, stats_path
+from copydesk.review import select_documents
+from copydesk.run import (
+    clean_batch_to_shard,
+    finish_run,
+    iter_documents,
+    plan_run,
+    stats_for_batch,
+    stats_path,
+)
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds" / "raw"
 
@@ -41,3 +51,22 @@ def test_a_stray_metadata_jsonl_beside_articles_is_quarantined_without_failing_t
     assert [q["id"] for q in quarantined] == ids
     assert all("no 'text' or 'html'" in q["reason"] for q in quarantined)
     assert result.summary["inputs"] == 2 * len(ids)
+
+
+def test_the_review_page_of_a_run_embeds_what_one_pass_over_its_documents_would(tmp_path, monkeypatch):
+    """The page is assembled from the batch tasks' candidates (flagged or repaired documents)
+    and the first documents of the first shards; the choice is the same as one pass."""
+    monkeypatch.setattr(run_module, "REVIEW_FIRST", 1)
+    monkeypatch.setattr(run_module, "REVIEW_LIMIT", 3)
+    out = tmp_path / "out"
+    result = run_all(SEEDS, out)
+    run = plan_run(SEEDS, Settings(), batch_size=3)
+    docs = list(iter_documents(out, run))
+    expected, total = select_documents(docs, first=1, limit=3)
+    assert total == result.summary["published"] > 3 and any(d["flags"] or d["repairs"] for d in docs[1:])
+    page = (out / "report" / "review.html").read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="review-data">(.*?)</script>', page, re.S)
+    embedded = [d for d in json.loads(block.group(1))["docs"] if d["status"] == "published"]
+    assert [d["id"] for d in embedded] == [d["id"] for d in expected]
+    assert embedded == json.loads(json.dumps(expected))
+    assert f"Showing {len(expected)} of {total} published documents" in page

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from ftfy.badness import is_bad
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copydesk.rules_loader import load_rules
 from copydesk.validate import (
     SuiteError,
+    debris_finder,
     default_expectations_dir,
     document_table,
     fused_tokens,
+    is_mojibake,
     load_severity,
     run_table,
     validate,
@@ -116,3 +122,29 @@ def test_bad_severity_is_refused(tmp_path: Path) -> None:
     done = subprocess.run([str(cli), "clean", str(tmp_path / "raw"), str(tmp_path / "out"),
                            "--severity", "no-such-check=warning"], capture_output=True, text=True)
     assert done.returncode == 2 and "no expectation with id 'no-such-check'" in done.stderr
+
+
+MOJIBAKE_ALPHABET = "aZ .\n\t'’“”–—é ÃÂÎÐØÙâ€™œŠš¢£ŸžŒ×²³à√≈‚ÄвЂГВРСβΒΓΞΟā°µ»«\xa0\xad\x80\x9f"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET, max_size=60))
+def test_mojibake_check_agrees_with_ftfy(text: str) -> None:
+    assert is_mojibake(text) == is_bad(text)
+    assert is_mojibake("x" * 50 + text) == is_bad("x" * 50 + text)
+
+
+DEBRIS_SAMPLES = ["Share this article", "Body.\n\nShare this article", "Share\nthis article",
+                  "• Read more", "Read more:", "Body text.\nAdvertisement\nMore body.",
+                  "4 min read", "Advertisement in the paper was expensive.", BODY, "", "\n\n"]
+
+
+def test_one_debris_regex_finds_what_the_rule_patterns_find() -> None:
+    rules = load_rules()
+    patterns = [re.compile(p) for p in rules.patterns_for_validation()]
+    finder = debris_finder(rules)
+    for text in DEBRIS_SAMPLES:
+        found = finder.search(text)
+        assert bool(found) == any(p.search(text) for p in patterns), text
+        if found:  # the expectation runs the rule patterns on the stretch found
+            assert any(p.search(found.group()) for p in patterns), text

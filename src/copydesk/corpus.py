@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_SPACE = re.compile(r"\s+")
+_blake2b = hashlib.blake2b
 
 
 MAX_KEYS = 1_000_000
 
 
 def line_key(line: str) -> int:
-    """A 64-bit, case- and space-insensitive key for a line."""
-    norm = _SPACE.sub(" ", line).strip().casefold()
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
+    """A 64-bit, case- and space-insensitive key for a line (runs of whitespace as one space,
+    none at the ends: ``str.split`` and ``\\s`` agree on what is whitespace)."""
+    norm = " ".join(line.split()).casefold()
+    return int.from_bytes(_blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 @dataclass
@@ -38,8 +38,12 @@ class CorpusStats:
 
     def add(self, text: str) -> None:
         """Count one document's distinct non-blank lines."""
+        self.add_lines(text.splitlines())
+
+    def add_lines(self, lines: Iterable[str]) -> None:
+        """Count one document given as its lines (blank ones are skipped)."""
         self.n_docs += 1
-        self.line_docs.update({line_key(s) for s in text.splitlines() if s.strip()})
+        self.line_docs.update({line_key(s) for s in lines if not s.isspace() and s})
         self._bound()
 
     def merge(self, other: CorpusStats) -> None:

@@ -7,8 +7,11 @@ never parsed as HTML. No network: no CDN, no external CSS or JS.
 
 Each document shows its text with the removed lines struck through and labelled in their
 original position (reconstructed from ``removed[].line``), its repairs highlighted with
-before → after and the evidence, its byline and flags. Large runs embed a capped selection:
-the first ``first`` documents plus every flagged or repaired one, up to ``limit``.
+before → after and the evidence, its byline and flags. The page's size does not grow with
+the run: it embeds the first ``first`` published documents plus every flagged or repaired
+one, at most ``limit`` in all, and at most ``QUARANTINE_LIMIT`` quarantined inputs (all are
+in the output files). A run's batch tasks pick their batch's candidates
+(``review_candidates``); the page is assembled from those without reading the documents.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from typing import Any
 
 from copydesk.write import atomic_write_chunks
 
-FIRST = 10_000  # documents always embedded, in input order
-LIMIT = 25_000  # most published documents embedded (flagged/repaired ones after the first)
+FIRST = 500  # published documents always embedded, in input order
+LIMIT = 2_000  # most published documents embedded (flagged/repaired ones after the first)
+QUARANTINE_LIMIT = 2_000  # most quarantined inputs embedded
 PAGE_SIZE = 50
 
 
@@ -68,6 +72,10 @@ def _doc_entry(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _marked(doc: dict[str, Any]) -> bool:
+    return bool(doc.get("flags") or doc.get("repairs"))
+
+
 def select_documents(
     documents: Iterable[dict[str, Any]], first: int = FIRST, limit: int = LIMIT
 ) -> tuple[list[dict[str, Any]], int]:
@@ -75,9 +83,40 @@ def select_documents(
     kept, total = [], 0
     for doc in documents:
         total += 1
-        if len(kept) < limit and (total <= first or doc.get("flags") or doc.get("repairs")):
+        if len(kept) < limit and (total <= first or _marked(doc)):
             kept.append(_doc_entry(doc))
     return kept, total
+
+
+def review_candidates(documents: Iterable[dict[str, Any]], first: int = FIRST,
+                      limit: int = LIMIT) -> list[list[Any]]:
+    """A batch's documents the page may embed, as ``[position in the batch, flagged or
+    repaired, entry]``: its first ``first`` and up to ``limit`` flagged or repaired ones —
+    enough for ``select_candidates`` to make the same choice as ``select_documents``."""
+    out: list[list[Any]] = []
+    marked_kept = 0
+    for pos, doc in enumerate(documents):
+        marked = _marked(doc)
+        if pos < first or (marked and marked_kept < limit):
+            out.append([pos, marked, _doc_entry(doc)])
+            marked_kept += marked
+        elif marked_kept >= limit:
+            break
+    return out
+
+
+def select_candidates(batches: Iterable[tuple[int, list[list[Any]]]], first: int = FIRST,
+                      limit: int = LIMIT) -> list[dict[str, Any]]:
+    """``select_documents`` over batches' ``review_candidates``, each with the number of
+    published documents before its batch; stops reading batches once the page is full."""
+    kept: list[dict[str, Any]] = []
+    for offset, candidates in batches:
+        for pos, marked, entry in candidates:
+            if len(kept) < limit and (offset + pos < first or marked):
+                kept.append(entry)
+        if len(kept) >= limit:
+            break
+    return kept
 
 
 def _bars(title: str, counts: dict[str, int]) -> str:
@@ -146,13 +185,44 @@ def write_review(
 ) -> Path:
     """Write ``report_dir/review.html``; ``documents`` may be any iterable (streamed once)."""
     docs, total = select_documents(documents, first, limit)
+    quarantined = list(quarantined)
+    return _write_page(report_dir, docs, total, quarantined[:QUARANTINE_LIMIT], len(quarantined),
+                       summary, first, limit)
+
+
+def write_review_page(
+    report_dir: Path,
+    candidates: Iterable[tuple[int, list[list[Any]]]],
+    published: int,
+    quarantined: list[dict[str, Any]],
+    quarantined_total: int,
+    summary: dict[str, Any],
+    *,
+    first: int = FIRST,
+    limit: int = LIMIT,
+) -> Path:
+    """``write_review`` from a run's per-batch ``review_candidates`` (see ``select_candidates``)
+    and the first ``QUARANTINE_LIMIT`` of its ``quarantined_total`` quarantined inputs."""
+    docs = select_candidates(candidates, first, limit)
+    return _write_page(report_dir, docs, published, quarantined[:QUARANTINE_LIMIT],
+                       quarantined_total, summary, first, limit)
+
+
+def _write_page(report_dir: Path, docs: list[dict[str, Any]], total: int,
+                quarantined: list[dict[str, Any]], quarantined_total: int,
+                summary: dict[str, Any], first: int, limit: int) -> Path:
     quarantine = [{"status": "quarantined", "id": q.get("id"), "source": q.get("source"),
                    "reason": q.get("reason")} for q in quarantined]
-    note = f"All {total} published documents and {len(quarantine)} quarantined inputs are shown."
+    note = f"All {total} published documents are shown"
     if len(docs) < total:
         note = (f"Showing {len(docs)} of {total} published documents: the first {first} and "
-                f"every flagged or repaired one (at most {limit}); all are in documents.jsonl. "
-                f"All {len(quarantine)} quarantined inputs are shown.")
+                f"every flagged or repaired one (at most {limit} in all); every document is in "
+                "the documents file(s)")
+    if len(quarantine) < quarantined_total:
+        note += (f". Showing the first {len(quarantine)} of {quarantined_total} quarantined "
+                 "inputs; all are in quarantine.jsonl.")
+    else:
+        note += f". All {quarantined_total} quarantined inputs are shown."
     head, rest = _TEMPLATE.split("%SUMMARY%")
     middle, tail = rest.split("%DATA%")
     path = report_dir / "review.html"

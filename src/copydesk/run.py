@@ -12,33 +12,42 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from importlib.metadata import version
+from itertools import islice
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from copydesk.corpus import CorpusStats
 from copydesk.document import Document, Quarantined
 from copydesk.pipeline import Settings, clean_batch, prepare
-from copydesk.read import InputError
+from copydesk.read import InputError, decode
 from copydesk.report import summarize, write_summary
-from copydesk.review import write_review
+from copydesk.review import FIRST as REVIEW_FIRST
+from copydesk.review import LIMIT as REVIEW_LIMIT
+from copydesk.review import QUARANTINE_LIMIT, review_candidates, write_review_page
 from copydesk.rules_loader import load_rules
 from copydesk.sources import DEFAULT_SOURCES, Part, SourceOptions, iter_part, plan
 from copydesk.validate import (
     CheckResult,
     ValidationReport,
-    document_checks,
-    document_table,
+    debris_finder,
+    document_rows,
+    rows_table,
     run_table,
     validate,
 )
 from copydesk.write import (
+    atomic_write_chunks,
     atomic_write_text,
-    jsonl,
     read_documents,
     remove_stale_outputs,
     remove_temp_files,
@@ -48,7 +57,8 @@ from copydesk.write import (
 )
 
 SMALL_RUN = 1000  # up to this many inputs: one documents.jsonl and a .txt per document
-VALIDATE_CHUNK = 20_000  # documents per GX validation of the documents suite
+VALIDATE_CHUNK = 50_000  # rows per GX validation of the documents suite (compact rows, no text)
+STATS_DOCS = 5_000  # inputs per corpus-statistics task (the first pass is cheap per document)
 STATE_DIR = ".copydesk"
 
 
@@ -144,6 +154,34 @@ def _raw_docs(batch: list[Part], options: SourceOptions, max_bytes: int,
             yield item if not isinstance(item, tuple) else Quarantined(*item)
 
 
+# What ``fix_text`` could do to a line beyond what ``line_key`` ignores (case, whitespace):
+# control and zero-width characters, ftfy's traces (C1 controls, a UTF-8 lead byte read as
+# Latin-1, ligatures, U+FFFD, HTML entities). Text without them only needs its lines split.
+_KEY_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00c2-\u00f4\u200b-\u200d\u2060"
+                        "\ufeff\ufb00-\ufb06\ufffd]")
+_ENTITY = re.compile(r"&#?\w+;")
+
+
+def stats_lines(raw: Any, settings: Settings) -> list[str] | None:
+    """The lines of ``prepare(raw, settings).text`` as ``line_key`` sees them, or None when
+    the input is unusable (it is not counted). Plain text that ``fix_text`` could not change
+    beyond case and whitespace is only decoded and split (~6x cheaper than preparing it);
+    anything else (HTML, legacy encodings with traces, long lines) is prepared as in the
+    cleaning pass. tests/test_corpus_stats.py checks both ways agree."""
+    try:
+        if raw.kind == "text":
+            text = decode(raw.data)
+            if (not _KEY_CHARS.search(text) and not ("&" in text and _ENTITY.search(text))
+                    and (text.isascii() or (not settings.uncurl_quotes
+                                            and unicodedata.is_normalized("NFC", text)))):
+                lines = text.splitlines()
+                if max(map(len, lines), default=0) <= settings.max_line_chars:
+                    return lines if any(line and not line.isspace() for line in lines) else None
+        return prepare(raw, settings).text.splitlines()
+    except InputError:
+        return None
+
+
 def stats_for_batch(batch: list[Part], settings: Settings, options: SourceOptions = DEFAULT_SOURCES,
                     max_bytes: int | None = None) -> CorpusStats:
     """First pass: line statistics over a batch (corpus evidence for the second pass)."""
@@ -151,11 +189,24 @@ def stats_for_batch(batch: list[Part], settings: Settings, options: SourceOption
     for raw in _raw_docs(batch, options, max_bytes or settings.max_bytes):
         if isinstance(raw, Quarantined):
             continue
-        try:
-            stats.add(prepare(raw, settings).text)
-        except InputError:
-            continue
+        lines = stats_lines(raw, settings)
+        if lines is not None:
+            stats.add_lines(lines)
     return stats
+
+
+def stats_groups(run: RunPlan, docs: int = STATS_DOCS) -> list[list[Part]]:
+    """The run's parts cut into groups of about ``docs`` inputs (whole batches), one
+    corpus-statistics task each: few tasks, since the first pass is cheap per document."""
+    groups: list[list[Part]] = []
+    size = docs
+    for batch in run.batches:
+        if size >= docs:
+            groups.append([])
+            size = 0
+        groups[-1].extend(batch)
+        size += sum(p.size for p in batch)
+    return groups
 
 
 def stats_path(output_dir: Path, run: RunPlan) -> Path:
@@ -167,8 +218,18 @@ def _marker_path(output_dir: Path, index: int) -> Path:
     return output_dir / STATE_DIR / "batches" / f"{index:05d}.json"
 
 
+def _rows_path(output_dir: Path, index: int) -> Path:
+    """Batch ``index``'s rows of the documents table (``validate.document_rows``)."""
+    return output_dir / STATE_DIR / "rows" / f"{index:05d}.json"
+
+
+def _review_path(output_dir: Path, index: int) -> Path:
+    """Batch ``index``'s candidates for the review page (``review.review_candidates``)."""
+    return output_dir / STATE_DIR / "review" / f"{index:05d}.json"
+
+
 def _load_marker(output_dir: Path, run: RunPlan, index: int) -> dict[str, Any] | None:
-    """Batch ``index``'s marker if it belongs to this run and its shard is there, else None."""
+    """Batch ``index``'s marker if it belongs to this run and its files are there, else None."""
     try:
         marker = json.loads(_marker_path(output_dir, index).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -176,6 +237,8 @@ def _load_marker(output_dir: Path, run: RunPlan, index: int) -> dict[str, Any] |
     if marker.get("key") != run.key or marker.get("batch") != index:
         return None
     if marker["published"] and not run.layout.part_path(output_dir, index).exists():
+        return None
+    if not _rows_path(output_dir, index).exists() or not _review_path(output_dir, index).exists():
         return None
     return marker
 
@@ -215,7 +278,13 @@ def clean_batch_to_shard(
         write_documents(layout.part_path(output_dir, index), documents)
     timings["write"] += time.perf_counter() - start
     start = time.perf_counter()
-    checks = [document_checks(d) for d in documents]  # validation's costly columns, in parallel
+    # validation's rows (costly columns computed here, in parallel) and the review page's
+    # flagged or repaired candidates; both before the marker, which vouches for them
+    rows = document_rows(documents, debris=_debris(settings.rules))
+    atomic_write_text(_rows_path(output_dir, index), json.dumps(rows, ensure_ascii=False))
+    atomic_write_text(_review_path(output_dir, index),
+                      json.dumps(review_candidates(documents, first=0, limit=REVIEW_LIMIT),
+                                 ensure_ascii=False))
     timings["checks"] += time.perf_counter() - start
     marker = {
         "key": key, "batch": index, "inputs": len(items), "published": len(documents),
@@ -225,10 +294,14 @@ def clean_batch_to_shard(
         "quarantined": quarantined,
         "summary": summarize(documents, quarantined, inputs=len(items)),
         "seconds": dict(timings),
-        "checks": checks,
     }
     atomic_write_text(_marker_path(output_dir, index), json.dumps(marker, ensure_ascii=False))
     return {"batch": index, "published": len(documents), "quarantined": len(quarantined)}
+
+
+@lru_cache(maxsize=4)
+def _debris(rules: tuple[str, ...]) -> re.Pattern[str]:
+    return debris_finder(load_rules(rules))
 
 
 def iter_documents(output_dir: Path, run: RunPlan) -> Iterator[dict[str, Any]]:
@@ -249,56 +322,122 @@ def finish_run(
     extra: dict[str, Any] | None = None,
     severity: dict[str, str] | None = None,
 ) -> RunResult:
-    """Assemble the outputs from the batch shards, validate them (GX), write the report."""
-    markers = [_load_marker(output_dir, run, i) for i in range(len(run.batches))]
-    missing = [i for i, m in enumerate(markers) if m is None]
+    """Assemble the outputs from the batch shards, validate them (GX), write the report.
+
+    Memory does not grow with the run: markers, validation rows and review candidates are
+    read one batch at a time; what is kept is a 64-bit hash per published id (to count
+    duplicates), at most ``VALIDATE_CHUNK`` validation rows and the review page's capped
+    selection."""
+    missing = pending_batches(output_dir, run)
     if missing:
         raise RuntimeError(f"batches {missing[:5]} have not been cleaned; run again to resume")
     start = time.perf_counter()
     remove_temp_files(output_dir)  # left by a run killed mid-write; every batch is done by now
-    quarantined = [q for m in markers for q in m["quarantined"]]
-    atomic_write_text(output_dir / "quarantine.jsonl", jsonl(quarantined))
-    keep = {shard_name(i, run.layout.fmt) for i, m in enumerate(markers) if m["published"]}
+    tally = _Tally()
+    atomic_write_chunks(output_dir / "quarantine.jsonl", tally.quarantine_lines(output_dir, run))
+    keep = {shard_name(i, run.layout.fmt) for i, n in enumerate(tally.published) if n}
     if not run.layout.sharded:
         keep = {"documents.jsonl"}
-        atomic_write_text(output_dir / "documents.jsonl", jsonl(iter_documents(output_dir, run)))
+        atomic_write_chunks(output_dir / "documents.jsonl",
+                            (json.dumps(d, ensure_ascii=False) + "\n"
+                             for d in iter_documents(output_dir, run)))
     if run.layout.text_files:
         write_text_files(output_dir, iter_documents(output_dir, run))
     remove_stale_outputs(output_dir, keep, text_files=run.layout.text_files)
     _remove_stale_state(output_dir, run)
     seconds: Counter[str] = Counter({"write": time.perf_counter() - start})
 
-    published = sum(m["published"] for m in markers)
-    ids = Counter(i for m in markers for i in m["ids"])
+    published = sum(tally.published)
     report_dir = output_dir / "report"
     validation = None
     if validate_output:
         validation = _validate(
-            output_dir, run, settings, expectations_dir, severity, _checks(markers),
-            run_table(run.inputs, published, len(quarantined),
-                      sum(n - 1 for n in ids.values() if n > 1),
-                      with_repairs=sum(m["with_repairs"] for m in markers),
-                      with_removals=sum(m["with_removals"] for m in markers)),
+            output_dir, run, settings, expectations_dir, severity,
+            run_table(run.inputs, published, tally.quarantined, tally.duplicate_ids(),
+                      with_repairs=tally.with_repairs, with_removals=tally.with_removals),
         )
-    for m in markers:
-        seconds.update(m["seconds"])
-    summary = merge_summaries([summarize([], [], inputs=0)] + [m["summary"] for m in markers])
+    seconds.update(tally.seconds)
+    summary = tally.summary
     summary.update(inputs=run.inputs, validation=validation.to_dict() if validation else None)
     summary["stage_seconds"] = {k: round(v, 3) for k, v in sorted(seconds.items())}
     if validation:
         summary["stage_seconds"]["validate"] = round(validation.seconds, 3)
     summary.update(extra or {})
+    start = time.perf_counter()
     write_summary(report_dir, summary)
-    write_review(report_dir, iter_documents(output_dir, run), quarantined, summary)
+    write_review_page(report_dir, _review_entries(output_dir, run, tally.published), published,
+                      tally.quarantine_sample, tally.quarantined, summary,
+                      first=REVIEW_FIRST, limit=REVIEW_LIMIT)
+    summary["stage_seconds"]["report"] = round(time.perf_counter() - start, 3)
+    write_summary(report_dir, summary)
     return RunResult(summary, validation, output_dir)
+
+
+class _Tally:
+    """What ``finish_run`` adds up over the batch markers, read one at a time."""
+
+    def __init__(self) -> None:
+        self.published: list[int] = []
+        self.quarantined = self.with_repairs = self.with_removals = 0
+        self.quarantine_sample: list[dict[str, Any]] = []
+        self.seconds: Counter[str] = Counter()
+        self.summary: dict[str, Any] = {}
+        _add(self.summary, summarize([], [], inputs=0))
+        self._ids: list[np.ndarray] = []
+
+    def quarantine_lines(self, output_dir: Path, run: RunPlan) -> Iterator[str]:
+        """``quarantine.jsonl``'s lines, counting every marker on the way."""
+        for index in range(len(run.batches)):
+            m = _load_marker(output_dir, run, index)
+            if m is None:
+                raise RuntimeError(f"batch {index}'s marker went missing; run again to resume")
+            self.published.append(m["published"])
+            self.with_repairs += m["with_repairs"]
+            self.with_removals += m["with_removals"]
+            self._ids.append(_id_hashes(m["ids"]))
+            self.seconds.update(m["seconds"])
+            _add(self.summary, m["summary"])
+            self.quarantined += len(m["quarantined"])
+            room = QUARANTINE_LIMIT - len(self.quarantine_sample)
+            self.quarantine_sample.extend(m["quarantined"][:max(room, 0)])
+            for q in m["quarantined"]:
+                yield json.dumps(q, ensure_ascii=False) + "\n"
+
+    def duplicate_ids(self) -> int:
+        """Published ids that repeat an earlier one (by 64-bit hash)."""
+        ids = np.concatenate(self._ids) if self._ids else np.zeros(0, dtype=np.uint64)
+        return int(len(ids) - len(np.unique(ids)))
+
+
+def _id_hashes(ids: list[str]) -> np.ndarray:
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(i.encode("utf-8"), digest_size=8).digest(), "big")
+         for i in ids), dtype=np.uint64, count=len(ids))
+
+
+def _review_entries(output_dir: Path, run: RunPlan,
+                    published: list[int]) -> Iterator[tuple[int, list[Any]]]:
+    """Each batch's review candidates with the number of published documents before it: the
+    flagged or repaired ones its task picked, and, while fewer than ``review.FIRST``
+    documents precede it, its first documents read from its shard."""
+    offset = 0
+    for index, n in enumerate(published):
+        candidates = json.loads(_review_path(output_dir, index).read_text(encoding="utf-8"))
+        if n and offset < REVIEW_FIRST:
+            docs = islice(read_documents(run.layout.part_path(output_dir, index)), REVIEW_FIRST - offset)
+            first = review_candidates(docs, first=REVIEW_FIRST - offset, limit=0)
+            candidates = sorted(candidates + [c for c in first if not c[1]], key=lambda c: c[0])
+        yield offset, candidates
+        offset += n
 
 
 def _remove_stale_state(output_dir: Path, run: RunPlan) -> None:
     """Markers and statistics of other runs (a finished run's own state is kept for reruns)."""
     state = output_dir / STATE_DIR
-    for marker in (state / "batches").glob("*.json"):
-        if not marker.stem.isdigit() or int(marker.stem) >= len(run.batches):
-            marker.unlink(missing_ok=True)
+    for folder in ("batches", "rows", "review"):
+        for marker in (state / folder).glob("*.json"):
+            if not marker.stem.isdigit() or int(marker.stem) >= len(run.batches):
+                marker.unlink(missing_ok=True)
     for path in state.glob("stats-*.npz"):
         if path != stats_path(output_dir, run):
             path.unlink(missing_ok=True)
@@ -312,28 +451,27 @@ class _Validation(ValidationReport):
     seconds: float = 0.0
 
 
-def _checks(markers: list[dict[str, Any]]) -> Iterator[list[Any] | None]:
-    """The batches' precomputed check columns in document order (None where a marker has none)."""
-    for m in markers:
-        checks = m.get("checks")
-        yield from checks if checks is not None else [None] * m["published"]
+def _rows(output_dir: Path, run: RunPlan) -> Iterator[dict[str, Any]]:
+    """The documents table's rows in document order, one batch's file at a time."""
+    for index in range(len(run.batches)):
+        yield from json.loads(_rows_path(output_dir, index).read_text(encoding="utf-8"))
 
 
 def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_dir: Path | None,
-              severity: dict[str, str] | None, checks: Iterator[list[Any] | None],
-              run_row: Any) -> _Validation:
-    """The documents suite per chunk of ``VALIDATE_CHUNK`` documents (bounded memory), the run
-    suite once; a chunked expectation's counts and samples are summed over the chunks."""
+              severity: dict[str, str] | None, run_row: Any) -> _Validation:
+    """The documents suite per chunk of ``VALIDATE_CHUNK`` rows (bounded memory; the rows are
+    compact and their costly columns were computed by the batch tasks), the run suite once; a
+    chunked expectation's counts and samples are summed over the chunks."""
     start = time.perf_counter()
     rules = load_rules(settings.rules)
     kwargs = dict(rules=rules, accepted_languages=settings.accepted_languages,
                   docs_dir=output_dir / "report" / "data_docs", expectations_dir=expectations_dir,
                   severity=severity)
-    reports = [validate({"documents": document_table(chunk, checks), "run": run_row} if n == 0
-                        else {"documents": document_table(chunk, checks)}, **kwargs)
-               for n, chunk in enumerate(_chunks(iter_documents(output_dir, run), VALIDATE_CHUNK))]
+    reports = [validate({"documents": rows_table(chunk), "run": run_row} if n == 0
+                        else {"documents": rows_table(chunk)}, **kwargs)
+               for n, chunk in enumerate(_chunks(_rows(output_dir, run), VALIDATE_CHUNK))]
     if not reports:  # nothing published: the documents suite runs on an empty table
-        reports = [validate({"documents": document_table([]), "run": run_row}, **kwargs)]
+        reports = [validate({"documents": rows_table([]), "run": run_row}, **kwargs)]
     merged = _merge_checks(reports)
     return _Validation(success=all(r.success or r.severity != "error" for r in merged),
                        results=merged, data_docs=reports[0].data_docs,

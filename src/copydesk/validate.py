@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE
 from wordfreq import zipf_frequency
 
 from copydesk.rules_loader import RuleSet
@@ -149,7 +149,32 @@ def _fused(word: str) -> bool:
 
 def fused_tokens(text: str) -> int:
     """How many tokens look like contractions a lossy scraper fused ("dont", "theyre")."""
-    return sum(_fused(m.group()) for m in _WORD.finditer(text))
+    return sum(map(_fused, _WORD.findall(text)))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_BAD_REACH = 8  # no BADNESS_RE match is longer than 7 characters
+
+
+def is_mojibake(text: str) -> bool:
+    """``ftfy.badness.is_bad(text)``, searched only around non-ASCII characters.
+
+    Every alternative of ftfy's ``BADNESS_RE`` needs a non-ASCII character (its character
+    classes hold none below U+0080) and no match is longer than 7 characters, so a match lies
+    within ``_BAD_REACH`` characters of a non-ASCII run; the windows are searched with the same
+    regex (``pos``/``endpos`` keep ``^`` at the real start). ~7x cheaper on typical text;
+    tests/test_validate.py checks it against ``is_bad`` on random text."""
+    if text.isascii():
+        return False
+    lo = hi = -1
+    for m in _NON_ASCII.finditer(text):
+        start, end = max(m.start() - _BAD_REACH, 0), m.end() + _BAD_REACH
+        if start > hi:
+            if hi >= 0 and BADNESS_RE.search(text, lo, hi):
+                return True
+            lo = start
+        hi = end
+    return bool(BADNESS_RE.search(text, lo, hi))
 
 
 def _title_in_text(title: str | None, text: str) -> bool:
@@ -159,19 +184,54 @@ def _title_in_text(title: str | None, text: str) -> bool:
                               for line in text.splitlines())
 
 
-CHECK_COLUMNS = ("mojibake", "fused_tokens", "title_in_text")
+@lru_cache(maxsize=16)
+def _debris_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The validation patterns (each ``(?im)^…``, see ``RuleSet.patterns_for_validation``) as
+    one alternation: it matches a text exactly when one of them does, in one pass."""
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    prefix = "(?im)^"
+    if not all(p.startswith(prefix) for p in patterns):
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return re.compile(prefix + "(?:" + "|".join(f"(?:{p[len(prefix):]})" for p in patterns) + ")")
 
 
-def document_checks(record: dict[str, Any]) -> list[Any]:
+def debris_finder(rules: RuleSet | None = None) -> re.Pattern[str]:
+    """The compiled debris check for ``rules`` (default: copydesk's own)."""
+    if rules is None:
+        from copydesk.rules_loader import load_rules
+
+        rules = load_rules(())
+    return _debris_regex(tuple(rules.patterns_for_validation()))
+
+
+CHECK_COLUMNS = ("mojibake", "fused_tokens", "title_in_text", "debris")
+PREVIEW_CHARS = 100  # the ``text`` column of the documents table: the text's start
+
+
+def document_checks(record: dict[str, Any], debris: re.Pattern[str] | None = None) -> list[Any]:
     """The costly derived columns of one document (order: ``CHECK_COLUMNS``). A run computes
-    them in its batch tasks, where the work is parallel, and hands them to ``document_table``."""
+    them in its batch tasks, where the work is parallel, and hands them to ``document_table``.
+
+    ``debris`` is the first debris line(s) a rule pattern finds in the text (``debris_finder``),
+    None when there is none; the ``no-debris`` expectation runs the rule patterns on it."""
     text = record.get("text") or ""
-    return [is_bad(text), fused_tokens(text), _title_in_text(record.get("title"), text)]
+    found = (debris or debris_finder()).search(text)
+    return [is_mojibake(text), fused_tokens(text), _title_in_text(record.get("title"), text),
+            found.group() if found else None]
 
 
-def document_table(records: Iterable[dict[str, Any]],
-                   checks: Iterable[list[Any] | None] | None = None) -> pd.DataFrame:
-    """One row per published document, with the derived columns the suites use.
+DOCUMENT_COLUMNS = ["id", "text", "language", "language_flagged", "has_byline", "byline_script",
+                    "byline_nonlatin", "byline_non_english", "byline_language",
+                    "byline_lang_foreign", "views_ok", "text_chars", "n_removed", "n_repairs",
+                    "mojibake", "lossy_flagged", "fused_tokens", "title_in_text", "debris"]
+
+
+def document_rows(records: Iterable[dict[str, Any]],
+                  checks: Iterable[list[Any] | None] | None = None,
+                  debris: re.Pattern[str] | None = None) -> list[dict[str, Any]]:
+    """One compact row per published document: the columns the suites use, no full text
+    (``text`` is its first ``PREVIEW_CHARS`` characters, None when the text is).
 
     ``checks``, when given, holds each record's ``document_checks`` in the same order (None
     for a record whose checks are computed here)."""
@@ -180,16 +240,16 @@ def document_table(records: Iterable[dict[str, Any]],
     for r in records:
         byline = r.get("byline") or {}
         views = (r.get("metadata") or {}).get("views")
-        text = r.get("text") or ""
+        text = r.get("text")
         flags = r.get("flags", [])
         done = next(checks_iter, None) if checks_iter is not None else None
-        mojibake, fused, title_in_text = done if done is not None else document_checks(r)
+        mojibake, fused, title_in_text, found = done if done is not None else document_checks(r, debris)
         rows.append({
             "id": r["id"],
-            "text": r.get("text"),
+            "text": text[:PREVIEW_CHARS] if text is not None else None,
             "language": r.get("language"),
             "language_flagged": any(f.startswith(("non-english-document", "language-not-accepted"))
-                                    for f in r.get("flags", [])),
+                                    for f in flags),
             "has_byline": bool(byline),
             "byline_script": byline.get("script"),
             "byline_nonlatin": byline.get("script") in NONLATIN_SCRIPTS,
@@ -197,19 +257,28 @@ def document_table(records: Iterable[dict[str, Any]],
             "byline_language": byline.get("language"),
             "byline_lang_foreign": byline.get("language") not in (None, "", "en", "und"),
             "views_ok": views is None or (isinstance(views, int) and not isinstance(views, bool)),
-            "text_chars": len(text),
+            "text_chars": len(text or ""),
             "n_removed": len(r.get("removed", [])),
             "n_repairs": len(r.get("repairs", [])),
             "mojibake": bool(mojibake),
             "lossy_flagged": "lossy-text" in flags,
             "fused_tokens": int(fused),
             "title_in_text": bool(title_in_text),
+            "debris": found,
         })
-    columns = ["id", "text", "language", "language_flagged", "has_byline", "byline_script",
-               "byline_nonlatin", "byline_non_english", "byline_language", "byline_lang_foreign",
-               "views_ok", "text_chars", "n_removed", "n_repairs", "mojibake", "lossy_flagged",
-               "fused_tokens", "title_in_text"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
+
+
+def document_table(records: Iterable[dict[str, Any]],
+                   checks: Iterable[list[Any] | None] | None = None,
+                   debris: re.Pattern[str] | None = None) -> pd.DataFrame:
+    """``document_rows`` as the pandas table the ``documents`` suite validates."""
+    return rows_table(document_rows(records, checks, debris))
+
+
+def rows_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of ``document_rows`` as a table (the columns in order, even with no rows)."""
+    return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
 
 
 def run_table(inputs: int, published: int, quarantined: int, duplicate_ids: int,

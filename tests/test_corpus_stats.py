@@ -1,0 +1,55 @@
+"""The corpus-statistics pass counts the same line keys whether it takes its shortcut (decode
+and split) or prepares each input as the cleaning pass does."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copydesk.corpus import CorpusStats, line_key
+from copydesk.document import RawDoc
+from copydesk.pipeline import Settings, prepare
+from copydesk.read import InputError
+from copydesk.run import stats_lines
+
+# line breaks of every kind, whitespace fix_text collapses, controls and zero-width characters
+# it drops, ftfy's traces (mojibake, C1, entities, ligatures), NFD accents, curly quotes
+ALPHABET = ("ab Z\n\r\t\x0b\x0c\x1c\x85\u2028\u2029\xa0\u2003\u3000\x00\x07\x7f\u200b\ufeff"
+            "\u00c3\u00a9\u00e2\u20ac\u2122\x80\x9d&#;amp\ufb01\ufffde\u0301\u00e9\u2019\u201c—")
+
+
+def _slow(raw: RawDoc, s: Settings) -> set[int] | None:
+    try:
+        text = prepare(raw, s).text
+    except InputError:
+        return None
+    return {line_key(x) for x in text.splitlines() if x.strip()}
+
+
+def _fast(raw: RawDoc, s: Settings) -> set[int] | None:
+    lines = stats_lines(raw, s)
+    return None if lines is None else {line_key(x) for x in lines if x.strip()}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80), st.booleans())
+def test_shortcut_counts_the_keys_of_the_prepared_text(text: str, uncurl: bool) -> None:
+    s = Settings(uncurl_quotes=uncurl, max_line_chars=40)
+    raw = RawDoc("d", "d.txt", text.encode("utf-8"), kind="text")
+    assert _fast(raw, s) == _slow(raw, s)
+
+
+def test_line_key_ignores_case_and_whitespace_only() -> None:
+    assert line_key("  Share\u00a0this\tARTICLE ") == line_key("share this article")
+    assert line_key("share this article") != line_key("share this articles")
+    stats = CorpusStats()
+    stats.add("Read more\n\n  \nRead  more\nBody")
+    assert stats.n_docs == 1 and stats.doc_frequency("READ MORE") == 1 and len(stats.line_docs) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab Z\n\r\t\xa0\u2003\u2028\u2019\u201c\u00e9\u00fc\u0416—&", max_size=80))
+def test_shortcut_on_text_it_takes(text: str) -> None:
+    s = Settings(max_line_chars=40)
+    raw = RawDoc("d", "d.txt", text.encode("utf-8"), kind="text")
+    assert _fast(raw, s) == _slow(raw, s)
