@@ -83,7 +83,7 @@ def test_flow_runs_one_task_per_batch_not_per_document(flow_run):
 
     names = asyncio.run(task_names())
     assert names.count("clean-batch") == 3  # 5 documents in batches of 2
-    assert names.count("corpus-stats") == 3
+    assert names.count("corpus-stats") == 1  # the cheap first pass: one task per ~5,000 inputs
 
 
 def test_rerun_overwrites_cleanly(prefect_server, tmp_path):

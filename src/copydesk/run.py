@@ -57,7 +57,7 @@ from copydesk.write import (
 )
 
 SMALL_RUN = 1000  # up to this many inputs: one documents.jsonl and a .txt per document
-VALIDATE_CHUNK = 50_000  # rows per GX validation of the documents suite (compact rows, no text)
+VALIDATE_CHUNK = 10_000  # rows per GX validation of the documents suite (bounded memory)
 STATS_DOCS = 5_000  # inputs per corpus-statistics task (the first pass is cheap per document)
 STATE_DIR = ".copydesk"
 
@@ -459,9 +459,9 @@ def _rows(output_dir: Path, run: RunPlan) -> Iterator[dict[str, Any]]:
 
 def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_dir: Path | None,
               severity: dict[str, str] | None, run_row: Any) -> _Validation:
-    """The documents suite per chunk of ``VALIDATE_CHUNK`` rows (bounded memory; the rows are
-    compact and their costly columns were computed by the batch tasks), the run suite once; a
-    chunked expectation's counts and samples are summed over the chunks."""
+    """The documents suite per chunk of ``VALIDATE_CHUNK`` rows (bounded memory; their costly
+    columns were computed by the batch tasks), the run suite once; a chunked expectation's
+    counts and samples are summed over the chunks."""
     start = time.perf_counter()
     rules = load_rules(settings.rules)
     kwargs = dict(rules=rules, accepted_languages=settings.accepted_languages,

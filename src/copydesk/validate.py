@@ -206,7 +206,6 @@ def debris_finder(rules: RuleSet | None = None) -> re.Pattern[str]:
 
 
 CHECK_COLUMNS = ("mojibake", "fused_tokens", "title_in_text", "debris")
-PREVIEW_CHARS = 100  # the ``text`` column of the documents table: the text's start
 
 
 def document_checks(record: dict[str, Any], debris: re.Pattern[str] | None = None) -> list[Any]:
@@ -230,8 +229,7 @@ DOCUMENT_COLUMNS = ["id", "text", "language", "language_flagged", "has_byline", 
 def document_rows(records: Iterable[dict[str, Any]],
                   checks: Iterable[list[Any] | None] | None = None,
                   debris: re.Pattern[str] | None = None) -> list[dict[str, Any]]:
-    """One compact row per published document: the columns the suites use, no full text
-    (``text`` is its first ``PREVIEW_CHARS`` characters, None when the text is).
+    """One row per published document: the text and the derived columns the suites use.
 
     ``checks``, when given, holds each record's ``document_checks`` in the same order (None
     for a record whose checks are computed here)."""
@@ -246,7 +244,7 @@ def document_rows(records: Iterable[dict[str, Any]],
         mojibake, fused, title_in_text, found = done if done is not None else document_checks(r, debris)
         rows.append({
             "id": r["id"],
-            "text": text[:PREVIEW_CHARS] if text is not None else None,
+            "text": text,
             "language": r.get("language"),
             "language_flagged": any(f.startswith(("non-english-document", "language-not-accepted"))
                                     for f in flags),
