@@ -152,7 +152,8 @@ def test_large_run_renders_one_page_at_a_time(tmp_path: Path) -> None:
     docs = ({"id": f"doc{i:05d}", "source": "s", "title": f"Title {i}", "text": f"Body {i}.",
              "language": "en", "removed": [], "repairs": [], "flags": [], "metadata": {},
              "byline": None} for i in range(10_000))
-    page = write_review(tmp_path, docs, [], {"inputs": 10_000, "published": 10_000})
+    page = write_review(tmp_path, docs, [], {"inputs": 10_000, "published": 10_000},
+                        first=10_000, limit=10_000)
     dom = dump_dom(tmp_path, page.as_uri())
     assert "10000 of 10000 shown — page 1 / 200" in dom
     assert len(re.findall(r"<article\b", dom)) == 50  # no DOM for documents not shown
