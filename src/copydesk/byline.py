@@ -27,7 +27,7 @@ from importlib import resources
 import yaml
 
 from copydesk.document import Byline
-from copydesk.language import detect_language, romanize, script_counts, script_of
+from copydesk.language import detect_language, dominant_script, romanize, script_counts, script_of
 
 TOP_LINES = 4
 BOTTOM_LINES = 8
@@ -88,6 +88,7 @@ class _Lexicon:
     script_languages: dict[str, str]
     any_label: re.Pattern[str]  # matches where some label's pattern matches (a pre-filter)
     any_about: re.Pattern[str]  # the same for about-the-author labels only
+    any_copula: re.Pattern[str]  # matches where some bio copula matches (a pre-filter)
 
 
 def _any_of(labels: Iterable[_Label]) -> re.Pattern[str]:
@@ -154,6 +155,8 @@ def _lexicon() -> _Lexicon:
         script_languages=data["script_languages"],
         any_label=_any_of(parsed),
         any_about=_any_of(lb for lb in parsed if lb.about),
+        any_copula=re.compile("|".join(f"(?:{spec['copula']})" for spec in data["bio"].values())
+                              or r"(?!x)x", re.I),
     )
 
 
@@ -209,7 +212,8 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     text = text.strip()
     if not text or len(text) > 60 or re.search(r"[\d@#/|()\[\]\"“”«»:;!?,]", text):
         return False
-    script = script_of(text)
+    counts = script_counts(text)
+    script = dominant_script(counts)
     if script is None:
         return False
     lex = _lexicon()
@@ -219,14 +223,14 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     if script in _UNCASED_SHORT:
         letters = [ch for ch in text if not ch.isspace()]
         return 2 <= len(letters) <= 4 and len(tokens) <= 2 and all(ch.isalpha() for ch in letters)
-    if len(script_counts(text)) > 1:
+    if len(counts) > 1:
         return False
     core = [t for t in tokens if t.casefold() not in lex.particles]
     if not 2 <= len(core) <= 4 or len(tokens) > 5 or tokens[0].casefold() in lex.particles:
         return False
     if all(_INITIAL.match(t) for t in core):
         return False
-    if script_counts(text).most_common(1)[0][0] in ("Latin", "Cyrillic", "Greek", "Armenian"):
+    if counts.most_common(1)[0][0] in ("Latin", "Cyrillic", "Greek", "Armenian"):
         return all(_cased_token_ok(t, allow_caps) for t in core)
     return all(all(ch.isalpha() or ch in "-'’\u200c\u200d" for ch in t) for t in tokens)
 
@@ -335,11 +339,14 @@ def parse_bio(line: str, name: str | None = None) -> tuple[str, str] | None:
         return None
     lex = _lexicon()
     words = line.split()
+    tails = {size: line[len(" ".join(words[:size])) :].lstrip() for size in (4, 3, 2)}
+    if not any(lex.any_copula.match(tail) for tail in tails.values()):
+        return None  # no language's copula after a 2-4 word name: no bio, whatever the name
     for size in (4, 3, 2):
         cand = " ".join(words[:size])
         if not is_name(cand):
             continue
-        tail = line[len(cand) :].lstrip()
+        tail = tails[size]
         first_sentence = re.split(r"(?<=[.!?])\s", tail, maxsplit=1)[0][:240]
         for lang, copula, nouns in lex.bios:
             m = copula.match(first_sentence)
@@ -435,7 +442,12 @@ def _dash_list(lines: list[str], i: int) -> bool:
 
 def _name_with_role(lines: list[str], i: int, bottom: bool) -> _Candidate | None:
     """An unlabelled name line followed by a role line, or "Name, Role" on one line."""
-    segments = [s for s in _SEGMENT_SPLIT.split(lines[i].strip()) if s]
+    line = lines[i].strip()
+    first_sep = _SEGMENT_SPLIT.search(line)
+    # "Name, Role" needs a separator after at most 60 characters (a longer first segment is
+    # no name), so most lines skip the split
+    segments = [s for s in _SEGMENT_SPLIT.split(line) if s] \
+        if first_sep is not None and first_sep.start() <= 60 else []
     if len(segments) == 2 and is_name(segments[0]) and (langs := role_langs(segments[1])):
         return _Candidate(name=segments[0], lines={i: "byline"}, score=3, role=segments[1],
                           cues=[list(langs)])

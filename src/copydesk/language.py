@@ -272,7 +272,11 @@ def script_counts(text: str) -> Counter[str]:
 def script_of(text: str) -> str | None:
     """Dominant Unicode script of the letters in ``text`` ("Latin", "Cyrillic", "Han", ...);
     Han mixed with kana is "Japanese"; None if there are no letters."""
-    counts = script_counts(text or "")
+    return dominant_script(script_counts(text or ""))
+
+
+def dominant_script(counts: Counter[str]) -> str | None:
+    """``script_of`` from the text's ``script_counts``."""
     if not counts:
         return None
     top = counts.most_common(1)[0][0]
