@@ -205,3 +205,19 @@ def test_its_predicates_and_possessive_slots():
 def test_no_fused_dash_before_modal_and_past_form():
     text = "We dont know. The adscan just went up, but the rule didnt change. " * 2
     assert "adscan" in repair_text(text).text
+
+
+def test_accent_candidates_skip_only_words_wordfreq_does_not_know():
+    """The accent prefilter (wordfreq's list) leaves the candidates as they were."""
+    from copydesk import repair
+
+    assert repair._accent_wordlist() is not None
+    for word in ("cafe", "Pokemon", "resume", "naive", "Zurich", "expose", "xqzt"):
+        fast = repair._accent_candidates.__wrapped__(word)
+        saved = repair._accent_wordlist
+        try:
+            repair._accent_wordlist = lambda: None
+            slow = repair._accent_candidates.__wrapped__(word)
+        finally:
+            repair._accent_wordlist = saved
+        assert fast == slow, word

@@ -583,14 +583,33 @@ def _accent_edit(tok: _Tok, stems: collections.abc.Mapping[str, int]) -> _Edit |
     return _Edit(tok.start, tok.end, cand, "accent", why, zc >= a["candidate_min"])
 
 
+@cache
+def _accent_wordlist() -> collections.abc.Container[str] | None:
+    """wordfreq's English word list, when a word with one accented letter inserted is always
+    the single token ``word.lower().casefold()`` to wordfreq (checked for every letter): then a
+    candidate missing from it has zipf 0 and need not be looked up. None otherwise."""
+    from wordfreq import get_frequency_dict, lossy_tokenize
+
+    for ch in _rules()["accent"]["letters"]:
+        for word in (f"Ab{ch}cd", f"{ch}abc", f"abc{ch}"):
+            if lossy_tokenize(word.lower(), "en") != [word.lower().casefold()]:
+                return None
+    if _rules()["accent"]["candidate_min"] <= 0:
+        return None
+    return get_frequency_dict("en", "best")
+
+
 @lru_cache(maxsize=20_000)
 def _accent_candidates(w: str) -> tuple[tuple[str, float], ...]:
     """`w` with one accented letter inserted, common enough and far more common than `w`."""
     a, zt = _rules()["accent"], _z(w)
+    known = _accent_wordlist()
     out = []
     for i in range(len(w) + 1):
         for ch in a["letters"]:
             cand = w[:i] + ch + w[i:]
+            if known is not None and cand.lower().casefold() not in known:
+                continue  # not in wordfreq's list: zipf 0, below candidate_min
             zc = _z(cand)
             if zc >= a["candidate_min"] and zc - zt >= a["margin"]:
                 out.append((cand, zc))
