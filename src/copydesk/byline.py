@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -458,20 +458,22 @@ def _name_with_role(lines: list[str], i: int, bottom: bool) -> _Candidate | None
 
 
 def _bare_name(
-    lines: list[str], i: int, doc_script: str | None, hint: str | None
+    lines: list[str], i: int, doc_script: Callable[[], str | None] | None, hint: str | None
 ) -> _Candidate | None:
     """A bare name at an edge: only if it equals the metadata author, or is written in a
-    different script than the document (a Cyrillic credit under an English article)."""
+    different script than the document (a Cyrillic credit under an English article).
+    ``doc_script`` gives the document's script (computed on first use), None: not asked."""
     line = lines[i].strip()
     if not is_name(line):
         return None
     if hint and _norm(line) == _norm(hint):
         return _Candidate(name=line, lines={i: "byline"}, score=2)
     script = script_of(line)
-    if not doc_script or script in (doc_script, *_UNCASED_SHORT):
+    doc = doc_script() if doc_script is not None else None
+    if not doc or script in (doc, *_UNCASED_SHORT):
         return None  # Han/Hangul words are too often nouns ("日本") to trust without a label
     previous = lines[i - 1] if i else ""
-    if _is_debris(previous) and script_of(previous) not in (doc_script, None):
+    if _is_debris(previous) and script_of(previous) not in (doc, None):
         return None  # a run of foreign-script short lines: a language menu
     return _Candidate(name=line, lines={i: "byline"}, score=1)
 
@@ -487,7 +489,11 @@ def _bio_only(lines: list[str], i: int) -> _Candidate | None:
 def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_Candidate]:
     """Every byline candidate in the top zone, the bottom zone and about-the-author blocks."""
     found: list[_Candidate] = []
-    doc_script = script_of(" ".join(lines[:40]))
+
+    @cache
+    def doc_script() -> str | None:  # only a bare name at the bottom needs it
+        return script_of(" ".join(lines[:40]))
+
     for i in _top_indices(lines, title):
         found += _found(
             _labelled(lines, i, bottom=False),
