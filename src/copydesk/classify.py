@@ -179,6 +179,29 @@ class Classifier:
                 return True
         return False
 
+    def _first_rules(self, forms: list[tuple[str, str, int]]) -> list[int] | None:
+        """For each form, the index of the first rule whose patterns may match it (rules
+        before it can match that form only by phrase; ``len(rules)``: no rule's pattern
+        can); None when no rule can match the line at all (as ``_may_match``). The combined
+        prefilter holds one group per rule in rule order, and an alternation's first
+        alternative that matches is the one taken, so its group names that rule. A listed
+        phrase, a timeout or no prefilter: every rule is tried."""
+        if any(phrase in self._phrases for _, phrase, _ in forms):
+            return [0] * len(forms)
+        none = len(self.rules.rules)
+        firsts = []
+        for text, _, n_words in forms:
+            first = none
+            if n_words <= self._pattern_words:
+                prefilter = self._prefilter_for(n_words)
+                try:
+                    m = prefilter.fullmatch(text, timeout=MATCH_TIMEOUT) if prefilter else True
+                except TimeoutError:
+                    m = True
+                first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
+            firsts.append(first)
+        return None if all(f == none for f in firsts) else firsts
+
     def _any_rule(self, line: str) -> bool:
         """Does any rule match ``line`` as written (``Rule.match(line)``), whatever its zone?"""
         if len(line) > MAX_LINE_CHARS:
@@ -216,13 +239,16 @@ class Classifier:
                 continue
             bare = strip_bullet(text)
             forms = self._forms(text, bare)
-            if forms is None or not self._may_match(forms):
+            firsts = self._first_rules(forms) if forms is not None else None
+            if firsts is None:
                 continue
             zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
-            for rule in self.rules.rules:
+            for j, rule in enumerate(self.rules.rules):
                 if not zone_ok[rule.zone]:
                     continue
-                hit = next((h for form in forms if (h := rule.match(*form))), None)
+                hit = next((h for form, k in zip(forms, firsts, strict=True)
+                            if (h := rule.match(*form) if j >= k else rule.match_phrase(form[1]))),
+                           None)
                 if hit:
                     reason, m, lang = hit
                     mark(i, rule.category, reason, lang)
@@ -348,14 +374,16 @@ def _prefilter(rules: RuleSet, n_words: int = 0) -> regex.Pattern[str] | None:
     """The patterns of all rules that accept a line of ``n_words`` words, as one alternation
     (matches wherever one of them matches), or None when they cannot be combined (a
     back-reference, or the combination does not compile)."""
-    patterns = [p.pattern for rule in rules.rules for p in rule.patterns
-                if rule.max_words is None or rule.max_words >= n_words]
+    by_rule = {j: [p.pattern for p in rule.patterns] for j, rule in enumerate(rules.rules)
+               if rule.patterns and (rule.max_words is None or rule.max_words >= n_words)}
+    patterns = [p for ps in by_rule.values() for p in ps]
     if not patterns:
         return regex.compile(r"(?!x)x")
     if any(re.search(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z-]+[:)]", p) for p in patterns):
         return None
-    try:
-        return regex.compile("|".join(f"(?:{non_capturing(p)})" for p in patterns),
+    try:  # one group per rule, named r<index>: the first rule whose pattern matches
+        return regex.compile("|".join(f"(?P<r{j}>" + "|".join(f"(?:{non_capturing(p)})" for p in ps)
+                                      + ")" for j, ps in by_rule.items()),
                              regex.IGNORECASE | regex.VERSION0)
     except regex.error:
         return None
