@@ -183,3 +183,25 @@ def test_same_text_ignores_punctuation_spacing_and_case(a, b, same):
     from copydesk.classify import same_text
 
     assert same_text(a, b) is same
+
+
+def test_rule_order_and_zones_hold_when_the_prefilter_names_the_first_rule(tmp_path):
+    """The prefilter's first matching rule may be outside its zone: later rules still match."""
+    from copydesk.pipeline import Settings
+
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - category: head-promo\n"
+        "    zone: head\n"
+        "    patterns: ['sponsored .*']\n"
+        "  - category: promo\n"
+        "    patterns: ['sponsored content .*', '.*partner offer']\n"
+    )
+    doc = clean_text(article(head=["Sponsored by Acme"], tail=["Sponsored content by Acme",
+                                                                 "• Our partner offer"]),
+                     settings=Settings(rules=(str(rules),)))
+    got = removed(doc)
+    assert got["Sponsored by Acme"] == "head-promo"
+    assert got["Sponsored content by Acme"] == "promo"
+    assert got["• Our partner offer"] == "promo"
