@@ -20,7 +20,10 @@ NEEDS_FTFY = re.compile(
     "|(?<=&)#?\\w+;|(?<=[\u0080-\u009f\ufb00-\ufb06\ufffd]))"
 )
 _UNICODE_LINE_ENDS = re.compile("[\u2028\u2029\x85]")
-_INNER_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# A run of spaces becomes one space: only runs that change are matched (two or more, or one that
+# is not " "), not every single space of the text.
+_SPACES = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_INNER_SPACE = re.compile(rf"{_SPACES}(?:(?<=[^ ]){_SPACES}*|{_SPACES}+)")
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")  # control, zero-width
 
 
