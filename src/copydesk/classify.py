@@ -243,7 +243,10 @@ class Classifier:
             if firsts is None:
                 continue
             zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
-            for j, rule in enumerate(self.rules.rules):
+            # Rules before every form's first rule could match only by phrase, and the line has
+            # no listed phrase unless ``firsts`` are all 0: they are skipped.
+            for j in range(min(firsts), len(self.rules.rules)):
+                rule = self.rules.rules[j]
                 if not zone_ok[rule.zone]:
                     continue
                 hit = next((h for form, k in zip(forms, firsts, strict=True)
