@@ -93,9 +93,11 @@ class _Lexicon:
 
 def _any_of(labels: Iterable[_Label]) -> re.Pattern[str]:
     """One regex matching exactly where one of ``labels``' patterns matches (all are
-    anchored and case-insensitive): one C-level test instead of a Python loop per line."""
+    anchored and case-insensitive): one C-level test instead of a Python loop per line. Each
+    label's alternative is the group ``l<index>``; the first label (in order) that matches
+    is the one taken, so ``lastgroup`` names it."""
     alts = [lb.pattern.pattern.replace("(?P<rest>", "(?:") for lb in labels]
-    return re.compile("|".join(f"(?:{a})" for a in alts) or r"(?!x)x", re.I)
+    return re.compile("|".join(f"(?P<l{i}>{a})" for i, a in enumerate(alts)) or r"(?!x)x", re.I)
 
 
 def _label_pattern(entry: dict) -> re.Pattern[str]:
@@ -292,9 +294,9 @@ def parse_label_line(line: str) -> _Candidate | None:
     if first is None:
         return None
     lex = _lexicon()
-    if not lex.any_label.match(first):
+    if not (hit := lex.any_label.match(first)):
         return None
-    for label in lex.labels:
+    for label in lex.labels[int(hit.lastgroup[1:]) :]:  # the labels before it do not match
         m = label.pattern.match(first)
         if not m:
             continue
