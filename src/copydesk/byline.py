@@ -340,7 +340,7 @@ def parse_bio(line: str, name: str | None = None) -> tuple[str, str] | None:
             return name, detect_language(line) or ""
         return None
     lex = _lexicon()
-    words = line.split()
+    words = line.split(None, 4)  # the first 4 words (and the rest): a name has at most 4
     tails = {size: line[len(" ".join(words[:size])) :].lstrip() for size in (4, 3, 2)}
     if not any(lex.any_copula.match(tail) for tail in tails.values()):
         return None  # no language's copula after a 2-4 word name: no bio, whatever the name
