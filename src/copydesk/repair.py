@@ -125,15 +125,13 @@ _CLAUSE_AT = re.compile(r'(?:^|[.!?:;"()\[\]\n]) *(?=[A-Za-z0-9])')
 
 def _tokens(text: str) -> list[_Tok]:
     """ASCII alphanumeric tokens, skipping parts of words that already hold an apostrophe."""
-    toks: list[_Tok] = []
     clause = {m.end() for m in _CLAUSE_AT.finditer(text)}
+    toks = [_Tok(m.start(), m.end(), m.group(), None, None, False) for m in _KEPT_TOKEN.finditer(text)]
     a = b = None  # the two tokens before the current one
-    for m in _KEPT_TOKEN.finditer(text):
-        s, e = m.span()
+    for tok in toks:
+        s = tok.start
         if s in clause:
-            tok = _Tok(s, e, m.group(), None, None, True, _sentence_start(text, s))
-        else:
-            tok = _Tok(s, e, m.group(), None, None, False)
+            tok.clause_start, tok.sentence_start = True, _sentence_start(text, s)
         if b is not None:
             be = b.end
             if s == be + 1 and text[be] == " ":
@@ -144,7 +142,6 @@ def _tokens(text: str) -> list[_Tok]:
                 a.next_gap = text[be:s]
                 if b.next:
                     a.next2, tok.prev2 = tok.word, a.word.lower()
-        toks.append(tok)
         a, b = b, tok
     if a is not None and a.next:
         a.next_gap = text[b.end :][:1] or "\n"
