@@ -178,6 +178,18 @@ def _typographic_count(text: str) -> int:
 _NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
 
 
+def _typographic_at_least(text: str, n: int) -> bool:
+    """``_typographic_count(text) >= n``, counting letters only until n is reached."""
+    have = sum(text.count(c) for c in _TYPO_APOS + _TYPO_DASH + "‘")
+    if have >= n:
+        return True
+    for _ in _NON_ASCII_LETTER.finditer(text):
+        have += 1
+        if have >= n:
+            return True
+    return False
+
+
 def _doc_stems(toks: list[_Tok]) -> collections.Counter[str]:
     """Capitalised words used mid-sentence in this document."""
     return collections.Counter(t.word for t in toks if t.word[0].isupper() and not t.clause_start)
@@ -885,7 +897,7 @@ def repair_text(
     """
     if style not in STYLES:
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
-    if not text.isascii() and _typographic_count(text) >= _rules()["lossy"]["typographic_exit"]:
+    if not text.isascii() and _typographic_at_least(text, _rules()["lossy"]["typographic_exit"]):
         return RepairResult(text)  # the text kept its typography: nothing was dropped
     toks = _tokens(text)
     edits, lossy_edits = _propose(toks, stems or {}, text, style)
