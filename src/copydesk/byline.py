@@ -37,6 +37,19 @@ _UNCASED_SHORT = {"Han", "Japanese", "Hiragana", "Katakana", "Hangul"}
 _COLON = r"\s*[:：]\s*"
 _SENTENCE_END = re.compile(r"[.!?。！？]['\"”’»)]*$")
 _SEGMENT_SPLIT = re.compile(r"\s*(?:,|，|、|\s\|\s|\s[-–—]\s|\s/\s)\s*")
+_SEPARATOR_CHAR = re.compile(r"[,，、|/\-–—]")  # one of these is in every _SEGMENT_SPLIT match
+
+
+def _first_separator(line: str) -> re.Match[str] | None:
+    """``_SEGMENT_SPLIT.search(line)``, starting where a match can first start: at the
+    whitespace before the first separator character (no match starts earlier)."""
+    c = _SEPARATOR_CHAR.search(line)
+    if c is None:
+        return None
+    p = c.start()
+    while p > 0 and line[p - 1].isspace():
+        p -= 1
+    return _SEGMENT_SPLIT.search(line, p)
 _BRACKETS = ("()", "[]", "（）", "【】")
 _ORG = re.compile(r"\b(?:Times|Post|News|Journal|Herald|Tribune|Daily|Media|Group|Network)\b")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
@@ -445,7 +458,7 @@ def _dash_list(lines: list[str], i: int) -> bool:
 def _name_with_role(lines: list[str], i: int, bottom: bool) -> _Candidate | None:
     """An unlabelled name line followed by a role line, or "Name, Role" on one line."""
     line = lines[i].strip()
-    first_sep = _SEGMENT_SPLIT.search(line)
+    first_sep = _first_separator(line)
     # "Name, Role" needs a separator after at most 60 characters (a longer first segment is
     # no name), so most lines skip the split
     segments = [s for s in _SEGMENT_SPLIT.split(line) if s] \
