@@ -159,33 +159,14 @@ class Classifier:
                 break
         return forms
 
-    def _may_match(self, forms: list[tuple[str, str, int]]) -> bool:
-        """Could any rule match one of the line's forms? False is certain: no rule lists its
-        phrase and no rule's pattern matches it (one combined, time-bounded regex of the rules
-        that accept a line of its length; when that times out or is unavailable, every rule is
-        tried as before)."""
-        if any(phrase in self._phrases for _, phrase, _ in forms):
-            return True
-        for text, _, n_words in forms:
-            if n_words > self._pattern_words:
-                continue
-            prefilter = self._prefilter_for(n_words)
-            if prefilter is None:
-                return True
-            try:
-                if prefilter.fullmatch(text, timeout=MATCH_TIMEOUT):
-                    return True
-            except TimeoutError:
-                return True
-        return False
-
     def _first_rules(self, forms: list[tuple[str, str, int]]) -> list[int] | None:
         """For each form, the index of the first rule whose patterns may match it (rules
         before it can match that form only by phrase; ``len(rules)``: no rule's pattern
-        can); None when no rule can match the line at all (as ``_may_match``). The combined
-        prefilter holds one group per rule in rule order, and an alternation's first
-        alternative that matches is the one taken, so its group names that rule. A listed
-        phrase, a timeout or no prefilter: every rule is tried."""
+        can); None when no rule can match the line at all, which is certain: no rule lists its
+        phrase and no rule's pattern matches it (one combined, time-bounded regex of the rules
+        that accept a line of its length). That regex holds one group per rule in rule order,
+        and an alternation's first alternative that matches is the one taken, so its group
+        names that rule. A listed phrase, a timeout or no combined regex: every rule is tried."""
         if any(phrase in self._phrases for _, phrase, _ in forms):
             return [0] * len(forms)
         none = len(self.rules.rules)
@@ -195,7 +176,7 @@ class Classifier:
             if n_words <= self._pattern_words:
                 prefilter = self._prefilter_for(n_words)
                 try:
-                    m = prefilter.fullmatch(text, timeout=MATCH_TIMEOUT) if prefilter else True
+                    m = True if prefilter is None else prefilter.fullmatch(text, timeout=MATCH_TIMEOUT)
                 except TimeoutError:
                     m = True
                 first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
@@ -207,9 +188,10 @@ class Classifier:
         if len(line) > MAX_LINE_CHARS:
             return False
         forms = self._forms(line, line)
-        if forms is None or not self._may_match(forms):
+        firsts = self._first_rules(forms) if forms is not None else None
+        if firsts is None:
             return False
-        return any(rule.match(*forms[0]) for rule in self.rules.rules)
+        return any(rule.match(*forms[0]) for rule in self.rules.rules[firsts[0] :])
 
     def classify(
         self, doc: Document, *, html_title: str | None = None, author_hint: str | None = None,
