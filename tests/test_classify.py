@@ -149,3 +149,59 @@ def test_validation_patterns_come_from_the_same_rules():
     patterns = load_rules().patterns_for_validation()
     assert any(re.search(p, "body text\nShare\nmore") for p in patterns)
     assert not any(re.search(p, "\n\n".join(BODY)) for p in patterns)
+
+
+def test_word_count_gates_keep_long_phrases_and_unbounded_patterns(tmp_path):
+    """Lines longer than every built-in rule skip the rules pass; a user's longer phrase, or a
+    pattern rule without max_words, still matches such lines (the gates follow the rules)."""
+    from copydesk.pipeline import Settings
+
+    long_phrase = "Our journalism is funded by readers like you so please consider a donation →"
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - category: promo\n"
+        f"    phrases: {{en: ['{long_phrase[:-2]}']}}\n"
+        "  - category: legal\n"
+        "    patterns: ['This article is distributed under [a-z ]+ licence\\.']\n"
+    )
+    legal = "This article is distributed under " + "the terms of the " * 8 + "licence."
+    settings = Settings(rules=(str(rules),))
+    doc = clean_text(article(tail=[f"• {long_phrase}", legal]), settings=settings)
+    assert removed(doc)[f"• {long_phrase}"] == "promo"
+    assert removed(doc)[legal] == "legal"
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Breaking: The Title!", "breaking the title", True),
+    ("The  Title — again", "the title again", True),
+    ("Straße", "STRASSE", True),
+    ("The Title", "The Titles", False),
+    ("a_b", "a b", False),
+])
+def test_same_text_ignores_punctuation_spacing_and_case(a, b, same):
+    from copydesk.classify import same_text
+
+    assert same_text(a, b) is same
+
+
+def test_rule_order_and_zones_hold_when_the_prefilter_names_the_first_rule(tmp_path):
+    """The prefilter's first matching rule may be outside its zone: later rules still match."""
+    from copydesk.pipeline import Settings
+
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - category: head-promo\n"
+        "    zone: head\n"
+        "    patterns: ['sponsored .*']\n"
+        "  - category: promo\n"
+        "    patterns: ['sponsored content .*', '.*partner offer']\n"
+    )
+    doc = clean_text(article(head=["Sponsored by Acme"], tail=["Sponsored content by Acme",
+                                                                 "• Our partner offer"]),
+                     settings=Settings(rules=(str(rules),)))
+    got = removed(doc)
+    assert got["Sponsored by Acme"] == "head-promo"
+    assert got["Sponsored content by Acme"] == "promo"
+    assert got["• Our partner offer"] == "promo"

@@ -103,3 +103,65 @@ def test_factory_loaded_once():
     detect_language(EN)
     detect_language(RU)
     assert language._factory_ready.cache_info().misses == 1
+
+
+# --- langdetect_detect: langdetect's Detector.detect(), computed faster ---------------------
+
+MULTILINGUAL = [
+    EN, RU,
+    "Der Präsident sagte, die Gespräche seien konstruktiv gewesen, und es gebe Fortschritte.",
+    "Le gouvernement a annoncé mardi de nouvelles mesures pour soutenir les petites entreprises.",
+    "O governo anunciou na terça-feira novas medidas para apoiar as pequenas empresas do país.",
+    "Il governo ha annunciato martedì nuove misure per sostenere le piccole imprese italiane.",
+    "Pemerintah mengumumkan langkah-langkah baru pada hari Selasa untuk mendukung usaha kecil.",
+    "Уряд оголосив у вівторок нові заходи для підтримки малого бізнесу в регіонах країни.",
+    "Правителството обяви във вторник нови мерки в подкрепа на малкия бизнес в страната.",
+    "政府は火曜日、中小企業を支援するための新たな措置を発表した。",
+    "政府周二宣布了支持小企业的新措施，包括减税和贷款担保。",
+    "정부는 화요일 중소기업을 지원하기 위한 새로운 조치를 발표했다.",
+    "الحكومة أعلنت يوم الثلاثاء عن إجراءات جديدة لدعم الشركات الصغيرة في البلاد.",
+    "Η κυβέρνηση ανακοίνωσε την Τρίτη νέα μέτρα για τη στήριξη των μικρών επιχειρήσεων.",
+    "सरकार ने मंगलवार को छोटे व्यवसायों की सहायता के लिए नए उपायों की घोषणा की।",
+    "Chính phủ đã công bố các biện pháp mới vào thứ Ba để hỗ trợ các doanh nghiệp nhỏ.",
+    "Rząd ogłosił we wtorek nowe środki wsparcia dla małych firm w całym kraju.",
+    "Der Präsident sagte the talks were constructive und fügte hinzu, es gebe Fortschritte.",
+    "NASA AND THE ESA SAID ON TUESDAY",  # all-caps runs give no n-grams inside them
+    "Visit https://example.com/a?b=c or mail news@example.com  —  #breaking @desk 12:30",
+    "Kyivs membershipa point,   dont   stop…  café", "a", "!!!", "", "ǅungla Ǆ ǆ",
+]
+
+
+def _reference(text: str) -> str | None:
+    from langdetect import detector_factory
+    from langdetect.lang_detect_exception import LangDetectException
+
+    language._factory_ready()
+    detector = detector_factory._factory.create()
+    detector.append(text)
+    try:
+        code = detector.detect()
+    except LangDetectException:
+        return None
+    return None if code == "unknown" else code
+
+
+@pytest.mark.parametrize("text", MULTILINGUAL)
+def test_langdetect_detect_is_langdetect(text):
+    assert language.langdetect_detect(text) == _reference(text)
+
+
+def test_langdetect_detect_is_langdetect_on_fixtures():
+    from pathlib import Path
+
+    paths = sorted((Path(__file__).parent / "fixtures").rglob("*.txt"))[:40]
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for sample in (text[:2000], text[200:260], text[-90:]):
+            assert language.langdetect_detect(sample) == _reference(sample), (path, sample)
+
+
+def test_sample_keeps_text_without_links_and_strips_them_otherwise():
+    plain = "Nothing to strip in this line, only words and commas."
+    assert language._sample(plain, 2000) == plain
+    assert "http" not in language._sample("see https://example.com/x now", 2000)
+    assert "@" not in language._sample("mail desk@example.com or @desk", 2000)

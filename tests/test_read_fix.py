@@ -61,3 +61,14 @@ def test_size_limit(tmp_path):
     big.write_bytes(b"x" * 2000)
     with pytest.raises(InputError, match="limit"):
         read_bytes(big, max_bytes=1000)
+
+
+@pytest.mark.parametrize("text, trace", [
+    ("Kyiv\u2019s membership\u2014a point, caf\u00e9", False),  # typography alone is no trace
+    ("São Paulo, Ã ", False), ("caf\u00c3\u00a9", True), ("â€™", True), ("\u0085x", True),
+    ("fish &amp; chips", True), ("fish & chips;", False), ("\ufb01nd", True), ("\ufffd", True),
+])
+def test_ftfy_gate_sees_each_kind_of_trace(text, trace):
+    from copydesk.fix import NEEDS_FTFY
+
+    assert bool(NEEDS_FTFY.search(text)) is trace

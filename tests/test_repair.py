@@ -205,3 +205,53 @@ def test_its_predicates_and_possessive_slots():
 def test_no_fused_dash_before_modal_and_past_form():
     text = "We dont know. The adscan just went up, but the rule didnt change. " * 2
     assert "adscan" in repair_text(text).text
+
+
+def test_accent_candidates_skip_only_words_wordfreq_does_not_know():
+    """The accent prefilter (wordfreq's list) leaves the candidates as they were."""
+    from copydesk import repair
+
+    assert repair._accent_wordlist() is not None
+    for word in ("cafe", "Pokemon", "resume", "naive", "Zurich", "expose", "xqzt"):
+        fast = repair._accent_candidates.__wrapped__(word)
+        saved = repair._accent_wordlist
+        try:
+            repair._accent_wordlist = lambda: None
+            slow = repair._accent_candidates.__wrapped__(word)
+        finally:
+            repair._accent_wordlist = saved
+        assert fast == slow, word
+
+
+def _tokens_by_scanning(text):
+    """The tokeniser as a character scan (its earlier form): ASCII alphanumeric runs, minus
+    runs joined to a letter by an apostrophe, with the clause and sentence starts."""
+    import re
+
+    from copydesk import repair
+
+    out = []
+    for m in re.finditer(r"[A-Za-z0-9]+", text):
+        s, e = m.span()
+        if s >= 2 and text[s - 1] == "'" and text[s - 2].isalnum():
+            continue
+        if e + 1 < len(text) and text[e] == "'" and text[e + 1].isalnum():
+            continue
+        cs = repair._clause_start(text, s)
+        out.append((s, e, m.group(), cs, cs and repair._sentence_start(text, s)))
+    return out
+
+
+def test_tokens_match_a_character_scan():
+    import random
+
+    from copydesk import repair
+
+    pieces = list("abAB09 '’_é.\n\"$()[]:;!?-\t,") + ["  ", "don't", "x'y", "é's", "_'s"]
+    rnd = random.Random(8)
+    texts = ["", "don't stop", "Kyivs defense. \"Its fine\" caf\u00e9's_'s 6090 minutes"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(3000)]
+    for text in texts:
+        got = [(t.start, t.end, t.word, t.clause_start, t.sentence_start)
+               for t in repair._tokens(text)]
+        assert got == _tokens_by_scanning(text), text

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
 
 from copydesk.document import Byline
-from copydesk.language import detect_language, romanize, script_counts, script_of
+from copydesk.language import detect_language, dominant_script, romanize, script_counts, script_of
 
 TOP_LINES = 4
 BOTTOM_LINES = 8
@@ -37,6 +37,19 @@ _UNCASED_SHORT = {"Han", "Japanese", "Hiragana", "Katakana", "Hangul"}
 _COLON = r"\s*[:：]\s*"
 _SENTENCE_END = re.compile(r"[.!?。！？]['\"”’»)]*$")
 _SEGMENT_SPLIT = re.compile(r"\s*(?:,|，|、|\s\|\s|\s[-–—]\s|\s/\s)\s*")
+_SEPARATOR_CHAR = re.compile(r"[,，、|/\-–—]")  # one of these is in every _SEGMENT_SPLIT match
+
+
+def _first_separator(line: str) -> re.Match[str] | None:
+    """``_SEGMENT_SPLIT.search(line)``, starting where a match can first start: at the
+    whitespace before the first separator character (no match starts earlier)."""
+    c = _SEPARATOR_CHAR.search(line)
+    if c is None:
+        return None
+    p = c.start()
+    while p > 0 and line[p - 1].isspace():
+        p -= 1
+    return _SEGMENT_SPLIT.search(line, p)
 _BRACKETS = ("()", "[]", "（）", "【】")
 _ORG = re.compile(r"\b(?:Times|Post|News|Journal|Herald|Tribune|Daily|Media|Group|Network)\b")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
@@ -88,13 +101,16 @@ class _Lexicon:
     script_languages: dict[str, str]
     any_label: re.Pattern[str]  # matches where some label's pattern matches (a pre-filter)
     any_about: re.Pattern[str]  # the same for about-the-author labels only
+    any_copula: re.Pattern[str]  # matches where some bio copula matches (a pre-filter)
 
 
 def _any_of(labels: Iterable[_Label]) -> re.Pattern[str]:
     """One regex matching exactly where one of ``labels``' patterns matches (all are
-    anchored and case-insensitive): one C-level test instead of a Python loop per line."""
+    anchored and case-insensitive): one C-level test instead of a Python loop per line. Each
+    label's alternative is the group ``l<index>``; the first label (in order) that matches
+    is the one taken, so ``lastgroup`` names it."""
     alts = [lb.pattern.pattern.replace("(?P<rest>", "(?:") for lb in labels]
-    return re.compile("|".join(f"(?:{a})" for a in alts) or r"(?!x)x", re.I)
+    return re.compile("|".join(f"(?P<l{i}>{a})" for i, a in enumerate(alts)) or r"(?!x)x", re.I)
 
 
 def _label_pattern(entry: dict) -> re.Pattern[str]:
@@ -154,6 +170,8 @@ def _lexicon() -> _Lexicon:
         script_languages=data["script_languages"],
         any_label=_any_of(parsed),
         any_about=_any_of(lb for lb in parsed if lb.about),
+        any_copula=re.compile("|".join(f"(?:{spec['copula']})" for spec in data["bio"].values())
+                              or r"(?!x)x", re.I),
     )
 
 
@@ -209,7 +227,8 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     text = text.strip()
     if not text or len(text) > 60 or re.search(r"[\d@#/|()\[\]\"“”«»:;!?,]", text):
         return False
-    script = script_of(text)
+    counts = script_counts(text)
+    script = dominant_script(counts)
     if script is None:
         return False
     lex = _lexicon()
@@ -219,14 +238,14 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     if script in _UNCASED_SHORT:
         letters = [ch for ch in text if not ch.isspace()]
         return 2 <= len(letters) <= 4 and len(tokens) <= 2 and all(ch.isalpha() for ch in letters)
-    if len(script_counts(text)) > 1:
+    if len(counts) > 1:
         return False
     core = [t for t in tokens if t.casefold() not in lex.particles]
     if not 2 <= len(core) <= 4 or len(tokens) > 5 or tokens[0].casefold() in lex.particles:
         return False
     if all(_INITIAL.match(t) for t in core):
         return False
-    if script_counts(text).most_common(1)[0][0] in ("Latin", "Cyrillic", "Greek", "Armenian"):
+    if counts.most_common(1)[0][0] in ("Latin", "Cyrillic", "Greek", "Armenian"):
         return all(_cased_token_ok(t, allow_caps) for t in core)
     return all(all(ch.isalpha() or ch in "-'’\u200c\u200d" for ch in t) for t in tokens)
 
@@ -288,9 +307,9 @@ def parse_label_line(line: str) -> _Candidate | None:
     if first is None:
         return None
     lex = _lexicon()
-    if not lex.any_label.match(first):
+    if not (hit := lex.any_label.match(first)):
         return None
-    for label in lex.labels:
+    for label in lex.labels[int(hit.lastgroup[1:]) :]:  # the labels before it do not match
         m = label.pattern.match(first)
         if not m:
             continue
@@ -334,12 +353,15 @@ def parse_bio(line: str, name: str | None = None) -> tuple[str, str] | None:
             return name, detect_language(line) or ""
         return None
     lex = _lexicon()
-    words = line.split()
+    words = line.split(None, 4)  # the first 4 words (and the rest): a name has at most 4
+    tails = {size: line[len(" ".join(words[:size])) :].lstrip() for size in (4, 3, 2)}
+    if not any(lex.any_copula.match(tail) for tail in tails.values()):
+        return None  # no language's copula after a 2-4 word name: no bio, whatever the name
     for size in (4, 3, 2):
         cand = " ".join(words[:size])
         if not is_name(cand):
             continue
-        tail = line[len(cand) :].lstrip()
+        tail = tails[size]
         first_sentence = re.split(r"(?<=[.!?])\s", tail, maxsplit=1)[0][:240]
         for lang, copula, nouns in lex.bios:
             m = copula.match(first_sentence)
@@ -435,7 +457,12 @@ def _dash_list(lines: list[str], i: int) -> bool:
 
 def _name_with_role(lines: list[str], i: int, bottom: bool) -> _Candidate | None:
     """An unlabelled name line followed by a role line, or "Name, Role" on one line."""
-    segments = [s for s in _SEGMENT_SPLIT.split(lines[i].strip()) if s]
+    line = lines[i].strip()
+    first_sep = _first_separator(line)
+    # "Name, Role" needs a separator after at most 60 characters (a longer first segment is
+    # no name), so most lines skip the split
+    segments = [s for s in _SEGMENT_SPLIT.split(line) if s] \
+        if first_sep is not None and first_sep.start() <= 60 else []
     if len(segments) == 2 and is_name(segments[0]) and (langs := role_langs(segments[1])):
         return _Candidate(name=segments[0], lines={i: "byline"}, score=3, role=segments[1],
                           cues=[list(langs)])
@@ -446,20 +473,22 @@ def _name_with_role(lines: list[str], i: int, bottom: bool) -> _Candidate | None
 
 
 def _bare_name(
-    lines: list[str], i: int, doc_script: str | None, hint: str | None
+    lines: list[str], i: int, doc_script: Callable[[], str | None] | None, hint: str | None
 ) -> _Candidate | None:
     """A bare name at an edge: only if it equals the metadata author, or is written in a
-    different script than the document (a Cyrillic credit under an English article)."""
+    different script than the document (a Cyrillic credit under an English article).
+    ``doc_script`` gives the document's script (computed on first use), None: not asked."""
     line = lines[i].strip()
     if not is_name(line):
         return None
     if hint and _norm(line) == _norm(hint):
         return _Candidate(name=line, lines={i: "byline"}, score=2)
     script = script_of(line)
-    if not doc_script or script in (doc_script, *_UNCASED_SHORT):
+    doc = doc_script() if doc_script is not None else None
+    if not doc or script in (doc, *_UNCASED_SHORT):
         return None  # Han/Hangul words are too often nouns ("日本") to trust without a label
     previous = lines[i - 1] if i else ""
-    if _is_debris(previous) and script_of(previous) not in (doc_script, None):
+    if _is_debris(previous) and script_of(previous) not in (doc, None):
         return None  # a run of foreign-script short lines: a language menu
     return _Candidate(name=line, lines={i: "byline"}, score=1)
 
@@ -475,7 +504,11 @@ def _bio_only(lines: list[str], i: int) -> _Candidate | None:
 def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_Candidate]:
     """Every byline candidate in the top zone, the bottom zone and about-the-author blocks."""
     found: list[_Candidate] = []
-    doc_script = script_of(" ".join(lines[:40]))
+
+    @cache
+    def doc_script() -> str | None:  # only a bare name at the bottom needs it
+        return script_of(" ".join(lines[:40]))
+
     for i in _top_indices(lines, title):
         found += _found(
             _labelled(lines, i, bottom=False),

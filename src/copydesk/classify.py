@@ -14,6 +14,7 @@ author, subtitle) is kept in ``doc.metadata``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ TRAIL_SEP = re.compile(r"\s*(?:>|›|»|/|\||→|::)\s*")
 TAG_COUNT = re.compile(r"^[^\W\d_][\w&'’-]*(?:\s[^\W\d_][\w&'’-]*)?\s\d{1,5}$")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_NO_PHRASE = " "  # stands for the phrase of a line too long to be a listed phrase
 _STOP = {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "as", "at", "by", "with",
          "is", "are", "was", "from", "us", "has", "have", "not", "no"}
 
@@ -89,8 +91,17 @@ def runs_on(texts: list[str], i: int) -> bool:
     return bool(nxt) and nxt.split()[0].islower()
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
+def text_key(text: str) -> str:
+    """What ``same_text`` compares: the word-character runs, casefolded, one space apart
+    (punctuation and spacing ignored)."""
+    return " ".join(_WORD_RUN.findall(text)).casefold()
+
+
 def same_text(a: str, b: str) -> bool:
-    return normalise_phrase(re.sub(r"[^\w\s]", " ", a)) == normalise_phrase(re.sub(r"[^\w\s]", " ", b))
+    return text_key(a) == text_key(b)
 
 
 def content_words(text: str) -> set[str]:
@@ -108,23 +119,79 @@ class Classifier:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self._phrases = frozenset(p for rule in rules.rules for p in rule.phrases)
-        self._prefilter = _prefilter(rules)
+        # Word-count gates: a listed phrase has at most ``_phrase_words`` words, and a line
+        # keeps all its words but perhaps one trailing marker ("→") when normalised; a pattern
+        # only matches a line of at most its rule's ``max_words`` words. Longer lines (most
+        # body lines) cannot match any rule and skip the rules pass altogether.
+        self._phrase_words = max((len(p.split()) for p in self._phrases), default=-1)
+        pattern_rules = [rule for rule in rules.rules if rule.patterns]
+        self._pattern_words = max((math.inf if rule.max_words is None else rule.max_words
+                                   for rule in pattern_rules), default=-1)
+        self._prefilters: dict[float, regex.Pattern[str] | None] = {}
+        self._prefilter_by_words: dict[int, regex.Pattern[str] | None] = {}
 
-    def _may_match(self, forms: list[tuple[str, str, int]]) -> bool:
-        """Could any rule match one of the line's forms? False is certain: no rule lists its
-        phrase and no rule's pattern matches it (one combined, time-bounded regex; when that
-        times out or is unavailable, every rule is tried as before)."""
+    def _prefilter_for(self, n_words: int) -> regex.Pattern[str] | None:
+        """The combined prefilter of the rules whose patterns may match a line of ``n_words``
+        words (the others reject it on its length); built once per word-count threshold."""
+        if n_words not in self._prefilter_by_words:
+            key = min((rule.max_words for rule in self.rules.rules if rule.patterns
+                       and rule.max_words is not None and rule.max_words >= n_words),
+                      default=math.inf)
+            if key not in self._prefilters:
+                self._prefilters[key] = _prefilter(self.rules, n_words)
+            self._prefilter_by_words[n_words] = self._prefilters[key]
+        return self._prefilter_by_words[n_words]
+
+    def _forms(self, text: str, bare: str) -> list[tuple[str, str, int]] | None:
+        """The line's forms (as written, and without its bullet) as ``(text, phrase, words)``
+        for ``Rule.match``; None when no rule can match either form (too many words). A
+        form too long for any listed phrase gets the phrase ``_NO_PHRASE``, which no rule
+        lists (normalised phrases never start with a space)."""
+        bare_words = len(bare.split())
+        if bare_words - 1 > self._phrase_words and bare_words > self._pattern_words:
+            return None
+        forms = []
+        for form, n_words in ((text, len(text.split()) if bare != text else bare_words),
+                              (bare, bare_words)):
+            phrase = normalise_phrase(form) if n_words - 1 <= self._phrase_words else _NO_PHRASE
+            forms.append((form, phrase, n_words))
+            if bare == text:
+                break
+        return forms
+
+    def _first_rules(self, forms: list[tuple[str, str, int]]) -> list[int] | None:
+        """For each form, the index of the first rule whose patterns may match it (rules
+        before it can match that form only by phrase; ``len(rules)``: no rule's pattern
+        can); None when no rule can match the line at all, which is certain: no rule lists its
+        phrase and no rule's pattern matches it (one combined, time-bounded regex of the rules
+        that accept a line of its length). That regex holds one group per rule in rule order,
+        and an alternation's first alternative that matches is the one taken, so its group
+        names that rule. A listed phrase, a timeout or no combined regex: every rule is tried."""
         if any(phrase in self._phrases for _, phrase, _ in forms):
-            return True
-        if self._prefilter is None:
-            return True
-        for text, _, _ in forms:
-            try:
-                if self._prefilter.fullmatch(text, timeout=MATCH_TIMEOUT):
-                    return True
-            except TimeoutError:
-                return True
-        return False
+            return [0] * len(forms)
+        none = len(self.rules.rules)
+        firsts = []
+        for text, _, n_words in forms:
+            first = none
+            if n_words <= self._pattern_words:
+                prefilter = self._prefilter_for(n_words)
+                try:
+                    m = True if prefilter is None else prefilter.fullmatch(text, timeout=MATCH_TIMEOUT)
+                except TimeoutError:
+                    m = True
+                first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
+            firsts.append(first)
+        return None if all(f == none for f in firsts) else firsts
+
+    def _any_rule(self, line: str) -> bool:
+        """Does any rule match ``line`` as written (``Rule.match(line)``), whatever its zone?"""
+        if len(line) > MAX_LINE_CHARS:
+            return False
+        forms = self._forms(line, line)
+        firsts = self._first_rules(forms) if forms is not None else None
+        if firsts is None:
+            return False
+        return any(rule.match(*forms[0]) for rule in self.rules.rules[firsts[0] :])
 
     def classify(
         self, doc: Document, *, html_title: str | None = None, author_hint: str | None = None,
@@ -144,7 +211,7 @@ class Classifier:
                 labels[i] = category
                 reasons[i] = (reason, lang)
 
-        title = self._title(texts, html_title, first, self.rules.rules)
+        title = self._title(texts, html_title, first)
         if title is not None and texts and same_text(texts[0], title):
             mark(0, "title", "first line shaped like a headline" if not html_title else "HTML title")
         doc.title = doc.title or title
@@ -152,17 +219,21 @@ class Classifier:
         for i, text in enumerate(texts):
             if len(text) > MAX_LINE_CHARS:
                 continue
-            zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
             bare = strip_bullet(text)
-            forms = [(text, normalise_phrase(text), len(text.split()))]
-            if bare != text:
-                forms.append((bare, normalise_phrase(bare), len(bare.split())))
-            if not self._may_match(forms):
+            forms = self._forms(text, bare)
+            firsts = self._first_rules(forms) if forms is not None else None
+            if firsts is None:
                 continue
-            for rule in self.rules.rules:
+            zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
+            # Rules before every form's first rule could match only by phrase, and the line has
+            # no listed phrase unless ``firsts`` are all 0: they are skipped.
+            for j in range(min(firsts), len(self.rules.rules)):
+                rule = self.rules.rules[j]
                 if not zone_ok[rule.zone]:
                     continue
-                hit = next((h for form in forms if (h := rule.match(*form))), None)
+                hit = next((h for form, k in zip(forms, firsts, strict=True)
+                            if (h := rule.match(*form) if j >= k else rule.match_phrase(form[1]))),
+                           None)
                 if hit:
                     reason, m, lang = hit
                     mark(i, rule.category, reason, lang)
@@ -172,8 +243,9 @@ class Classifier:
         for i in self._breadcrumbs(texts, labels, first, title):
             mark(i, "breadcrumb", "breadcrumb trail before the article")
         if title:
+            title_key = text_key(title)
             for i, text in enumerate(texts):
-                if labels[i] is None and same_text(text, title):
+                if labels[i] is None and text_key(text) == title_key:
                     mark(i, "duplicate-title", "repeats the title")
         self._header_zone(doc, texts, labels, first, title, mark)
 
@@ -200,13 +272,12 @@ class Classifier:
                 doc.removed.append(Removal(lines[i].number, texts[i], label, reason, lang))
         return [texts[i] for i, label in enumerate(labels) if label is None]
 
-    @staticmethod
-    def _title(texts: list[str], html_title: str | None, first: int, rules: list) -> str | None:
+    def _title(self, texts: list[str], html_title: str | None, first: int) -> str | None:
         if html_title:
             return html_title.strip()
         first_line = texts[0] if texts else ""
         if (len(texts) >= 2 and first > 0 and strip_bullet(first_line) == first_line
-                and is_headline(first_line) and not any(r.match(first_line) for r in rules)
+                and is_headline(first_line) and not self._any_rule(first_line)
                 and byline.parse_label_line(first_line) is None):
             return first_line
         return None
@@ -284,16 +355,20 @@ class Classifier:
                 doc.metadata.setdefault(field_name, value)
 
 
-def _prefilter(rules: RuleSet) -> regex.Pattern[str] | None:
-    """All rules' patterns as one alternation (matches wherever one of them matches), or None
-    when they cannot be combined (a back-reference, or the combination does not compile)."""
-    patterns = [p.pattern for rule in rules.rules for p in rule.patterns]
+def _prefilter(rules: RuleSet, n_words: int = 0) -> regex.Pattern[str] | None:
+    """The patterns of all rules that accept a line of ``n_words`` words, as one alternation
+    (matches wherever one of them matches), or None when they cannot be combined (a
+    back-reference, or the combination does not compile)."""
+    by_rule = {j: [p.pattern for p in rule.patterns] for j, rule in enumerate(rules.rules)
+               if rule.patterns and (rule.max_words is None or rule.max_words >= n_words)}
+    patterns = [p for ps in by_rule.values() for p in ps]
     if not patterns:
         return regex.compile(r"(?!x)x")
     if any(re.search(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z-]+[:)]", p) for p in patterns):
         return None
-    try:
-        return regex.compile("|".join(f"(?:{non_capturing(p)})" for p in patterns),
+    try:  # one group per rule, named r<index>: the first rule whose pattern matches
+        return regex.compile("|".join(f"(?P<r{j}>" + "|".join(f"(?:{non_capturing(p)})" for p in ps)
+                                      + ")" for j, ps in by_rule.items()),
                              regex.IGNORECASE | regex.VERSION0)
     except regex.error:
         return None

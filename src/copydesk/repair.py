@@ -114,29 +114,34 @@ def _z(word: str) -> float:
 # ---------------------------------------------------------------- tokens and evidence
 
 
+# An ASCII alphanumeric run that is no part of a word already holding an apostrophe: not
+# after letter-apostrophe ("don't" → no "t"), not before apostrophe-letter (no "don"); the
+# lookarounds on [A-Za-z0-9] keep the run whole, so a run is kept or skipped entirely.
+_KEPT_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?<![^\W_]')[A-Za-z0-9]+(?![A-Za-z0-9])(?!'[^\W_])")
+# Where a token starts a clause: after the start of the text or a boundary, spaces only between
+# (``_clause_start`` for every token start at once).
+_CLAUSE_AT = re.compile(r'(?:^|[.!?:;"()\[\]\n]) *(?=[A-Za-z0-9])')
+
+
 def _tokens(text: str) -> list[_Tok]:
     """ASCII alphanumeric tokens, skipping parts of words that already hold an apostrophe."""
-    toks: list[_Tok] = []
-    n = len(text)
+    clause = {m.end() for m in _CLAUSE_AT.finditer(text)}
+    toks = [_Tok(m.start(), m.end(), m.group(), None, None, False) for m in _KEPT_TOKEN.finditer(text)]
     a = b = None  # the two tokens before the current one
-    for m in _TOKEN.finditer(text):
-        s, e = m.span()
-        if s >= 2 and text[s - 1] == "'" and text[s - 2].isalnum():
-            continue
-        if e + 1 < n and text[e] == "'" and text[e + 1].isalnum():
-            continue
-        cs = _clause_start(text, s)
-        tok = _Tok(s, e, m.group(), None, None, cs, cs and _sentence_start(text, s))
+    for tok in toks:
+        s = tok.start
+        if s in clause:
+            tok.clause_start, tok.sentence_start = True, _sentence_start(text, s)
         if b is not None:
-            if s == b.end + 1 and text[b.end] == " ":
+            be = b.end
+            if s == be + 1 and text[be] == " ":
                 b.next, tok.prev = tok.word, b.word.lower()
-            elif s == b.end + 2 and text[b.end] == " " and text[b.end + 1] in '"$':
-                b.mark, b.marked = text[b.end + 1], tok.word
+            elif s == be + 2 and text[be] == " " and text[be + 1] in '"$':
+                b.mark, b.marked = text[be + 1], tok.word
             if a is not None and a.next:
-                a.next_gap = text[b.end : s]
+                a.next_gap = text[be:s]
                 if b.next:
                     a.next2, tok.prev2 = tok.word, a.word.lower()
-        toks.append(tok)
         a, b = b, tok
     if a is not None and a.next:
         a.next_gap = text[b.end :][:1] or "\n"
@@ -171,6 +176,18 @@ def _typographic_count(text: str) -> int:
 
 
 _NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
+
+
+def _typographic_at_least(text: str, n: int) -> bool:
+    """``_typographic_count(text) >= n``, counting letters only until n is reached."""
+    have = sum(text.count(c) for c in _TYPO_APOS + _TYPO_DASH + "‘")
+    if have >= n:
+        return True
+    for _ in _NON_ASCII_LETTER.finditer(text):
+        have += 1
+        if have >= n:
+            return True
+    return False
 
 
 def _doc_stems(toks: list[_Tok]) -> collections.Counter[str]:
@@ -237,18 +254,16 @@ def _score_apostrophe(
 ) -> tuple[float, _Edit] | None:
     """Evidence for stem’suf against the token as written."""
     words = _rules()["words"]
-    zc = _z(f"{stem}'{suf}")
-    why = f"'{stem}'{suf}' zipf {zc:.1f} vs '{tok.word}' {zt:.1f}"
+    zc = zd = _z(f"{stem}'{suf}")
     n_name = names(stem) if suf.lower() == "s" and stem[0].isupper() else 0
-    rare_plural = zt < r["name_written_max"] or zt < _z(stem) - r["name_plural_gap"]
-    if n_name and rare_plural and _noun_follows(tok, sets):
-        zn = r["name_base"] + r["name_per_doubling"] * math.log2(n_name)
-        if zn > zc:
-            zc, why = zn, f"stem '{stem}' ×{n_name} in document/run; '{tok.word.lower()}' {zt:.1f}"
-    contraction = suf.lower() != "s" or stem.lower() in sets["contraction_stems"]
-    score = zc - zt + _context_bonus(tok, contraction, r, sets)
+    if n_name and (zt < r["name_written_max"] or zt < _z(stem) - r["name_plural_gap"]) and (
+        _noun_follows(tok, sets)
+    ):
+        zc = max(zc, r["name_base"] + r["name_per_doubling"] * math.log2(n_name))
     if zc < words["candidate_min"]:
         return None
+    contraction = suf.lower() != "s" or stem.lower() in sets["contraction_stems"]
+    score = zc - zt + _context_bonus(tok, contraction, r, sets)
     if zt >= words["real_word"] and not (contraction and tok.word.lower() not in sets["colliding"]):
         noun_slot = (tok.prev or "") in sets["determiners"] | sets["prepositions"]
         ok = _real_word_context(tok, stem, suf, contraction, sets) or (
@@ -259,7 +274,11 @@ def _score_apostrophe(
     if not ok:
         return None
     kind = "contraction" if contraction else "apostrophe"
-    strong = score >= r["strong_margin"] and (zc == _z(f"{stem}'{suf}") or zt < 1.0)
+    strong = score >= r["strong_margin"] and (zc == zd or zt < 1.0)
+    if zc == zd:  # the evidence is the candidate's own frequency (it beats or ties a name's)
+        why = f"'{stem}'{suf}' zipf {zc:.1f} vs '{tok.word}' {zt:.1f}"
+    else:
+        why = f"stem '{stem}' ×{n_name} in document/run; '{tok.word.lower()}' {zt:.1f}"
     return score, _Edit(tok.start, tok.end, f"{stem}{_APOS}{suf}", kind, why, strong)
 
 
@@ -583,14 +602,33 @@ def _accent_edit(tok: _Tok, stems: collections.abc.Mapping[str, int]) -> _Edit |
     return _Edit(tok.start, tok.end, cand, "accent", why, zc >= a["candidate_min"])
 
 
+@cache
+def _accent_wordlist() -> collections.abc.Container[str] | None:
+    """wordfreq's English word list, when a word with one accented letter inserted is always
+    the single token ``word.lower().casefold()`` to wordfreq (checked for every letter): then a
+    candidate missing from it has zipf 0 and need not be looked up. None otherwise."""
+    from wordfreq import get_frequency_dict, lossy_tokenize
+
+    for ch in _rules()["accent"]["letters"]:
+        for word in (f"Ab{ch}cd", f"{ch}abc", f"abc{ch}"):
+            if lossy_tokenize(word.lower(), "en") != [word.lower().casefold()]:
+                return None
+    if _rules()["accent"]["candidate_min"] <= 0:
+        return None
+    return get_frequency_dict("en", "best")
+
+
 @lru_cache(maxsize=20_000)
 def _accent_candidates(w: str) -> tuple[tuple[str, float], ...]:
     """`w` with one accented letter inserted, common enough and far more common than `w`."""
     a, zt = _rules()["accent"], _z(w)
+    known = _accent_wordlist()
     out = []
     for i in range(len(w) + 1):
         for ch in a["letters"]:
             cand = w[:i] + ch + w[i:]
+            if known is not None and cand.lower().casefold() not in known:
+                continue  # not in wordfreq's list: zipf 0, below candidate_min
             zc = _z(cand)
             if zc >= a["candidate_min"] and zc - zt >= a["margin"]:
                 out.append((cand, zc))
@@ -682,7 +720,7 @@ def _propose(
     for tok in toks:
         w = tok.word
         edit = None
-        if w[-1] in _APOS_LAST:
+        if w[-1] in _APOS_LAST and _apostrophe_splits(w):
             edit = _apostrophe_edit(tok, names)
         if edit is None and len(w) > 2 and _z(w) < max_z:
             edit = (
@@ -859,7 +897,7 @@ def repair_text(
     """
     if style not in STYLES:
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
-    if not text.isascii() and _typographic_count(text) >= _rules()["lossy"]["typographic_exit"]:
+    if not text.isascii() and _typographic_at_least(text, _rules()["lossy"]["typographic_exit"]):
         return RepairResult(text)  # the text kept its typography: nothing was dropped
     toks = _tokens(text)
     edits, lossy_edits = _propose(toks, stems or {}, text, style)

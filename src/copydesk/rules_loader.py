@@ -40,6 +40,13 @@ class Rule:
     metadata: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
+    def match_phrase(self, phrase: str) -> tuple[str, None, str] | None:
+        """``match`` by the listed phrases alone, given the line's normalised phrase."""
+        if phrase not in self.phrases:
+            return None
+        lang = self.phrases[phrase]
+        return f"{self.category} phrase {phrase!r} ({lang})", None, lang
+
     def match(
         self, line: str, phrase: str | None = None, n_words: int | None = None
     ) -> tuple[str, regex.Match[str] | None, str | None] | None:
@@ -52,8 +59,7 @@ class Rule:
             return None
         phrase = normalise_phrase(line) if phrase is None else phrase
         if phrase in self.phrases:  # listed phrases match whatever their length (max_words is for patterns)
-            lang = self.phrases[phrase]
-            return f"{self.category} phrase {phrase!r} ({lang})", None, lang
+            return self.match_phrase(phrase)
         if not self.patterns:
             return None
         n_words = len(line.split()) if n_words is None else n_words

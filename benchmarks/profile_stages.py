@@ -1,0 +1,185 @@
+"""Per-stage CPU profile of ``clean_batch`` in one process, plus a behaviour check.
+
+    .venv/bin/python benchmarks/profile_stages.py --docs 3000
+    .venv/bin/python benchmarks/profile_stages.py --docs 3000 --check /tmp/copydesk-behaviour.json
+
+Documents are generated exactly as ``benchmarks/throughput.py`` generates them (its
+``generate``, same seed), cached under ``--cache``. Run-level statistics are built first, as a
+run does (the first pass; timed apart). Stages are CPU time (``time.process_time``), in ms per
+document: decode, fix, classify (and within it: rules + breadcrumbs + header zone, byline,
+boilerplate), repair, detect. Then the top cProfile entries.
+
+``--check FILE``: clean the generated documents plus every text of the dev set
+(``/work/shared/eval-dev``: aeb/text/*/, lossy/, bylines/) and serialise each result (text,
+title, removed, metadata, byline, repairs, flags, language; quarantine reasons). The first
+time FILE is written; after that the results are compared with it and every difference is
+listed (exit status 1). Not a unit test: nothing here is timed against a threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import throughput  # noqa: E402
+
+from copydesk import boilerplate, byline, language, pipeline  # noqa: E402
+from copydesk.corpus import CorpusStats  # noqa: E402
+from copydesk.document import Document, RawDoc  # noqa: E402
+from copydesk.read import InputError  # noqa: E402
+
+DEV = Path("/work/shared/eval-dev")
+
+
+def corpus(n: int, cache: Path) -> list[RawDoc]:
+    """``n`` generated documents (throughput.py's generator), as ``RawDoc`` in file order."""
+    root = cache / f"docs-{n}"
+    if not (root / ".complete").exists():
+        throughput.generate(root, n)
+        (root / ".complete").write_text(str(n))
+    paths = sorted(root.rglob("*.txt"))
+    return [RawDoc(p.stem, str(p), p.read_bytes()) for p in paths]
+
+
+def dev_docs() -> list[RawDoc]:
+    paths = sorted(DEV.glob("aeb/text/*/*.txt")) + sorted(DEV.glob("lossy/*.txt")) \
+        + sorted(DEV.glob("bylines/*.txt"))
+    return [RawDoc(f"{p.parent.name}/{p.stem}", str(p), p.read_bytes()) for p in paths]
+
+
+def run_stats(raws: list[RawDoc], settings: pipeline.Settings) -> CorpusStats:
+    """The first pass of a run: line statistics over the prepared texts."""
+    stats = CorpusStats()
+    for raw in raws:
+        try:
+            stats.add(pipeline.prepare(raw, settings).text)
+        except InputError:
+            continue
+    return stats
+
+
+class _CpuClock:
+    """Stands in for the ``time`` module in ``pipeline`` so its stage timings are CPU time."""
+
+    perf_counter = staticmethod(time.process_time)
+
+
+def _wrap(module, name: str, timings: Counter[str], key: str):
+    original = getattr(module, name)
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            timings[key] += time.process_time() - start
+
+    setattr(module, name, timed)
+    return original
+
+
+def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings) -> Counter[str]:
+    """CPU seconds per stage (and classify's sub-stages) for one ``clean_batch``."""
+    timings: Counter[str] = Counter()
+    saved_time = pipeline.time
+    originals = [
+        (byline, "find_byline", _wrap(byline, "find_byline", timings, "classify.byline")),
+        (boilerplate, "find_boilerplate",
+         _wrap(boilerplate, "find_boilerplate", timings, "classify.boilerplate")),
+    ]
+    pipeline.time = _CpuClock
+    try:
+        start = time.process_time()
+        pipeline.clean_batch(raws, settings=settings, stats=stats, timings=timings)
+        timings["total"] = time.process_time() - start
+    finally:
+        pipeline.time = saved_time
+        for module, name, original in originals:
+            setattr(module, name, original)
+    timings["classify.rules+zones"] = timings["classify"] - timings["classify.byline"] \
+        - timings["classify.boilerplate"]
+    return timings
+
+
+def record(item) -> dict:
+    if isinstance(item, Document):
+        rec = asdict(item)
+        rec.pop("source")
+        return rec
+    return {"id": item.id, "quarantined": item.reason}
+
+
+def check(raws: list[RawDoc], settings: pipeline.Settings, path: Path) -> int:
+    """Write the behaviour baseline, or compare with it; the number of differences."""
+    stats = run_stats(raws, settings)
+    items = pipeline.clean_batch(raws, settings=settings, stats=stats)
+    plain = [pipeline.clean_text(r.data.decode("utf-8", "replace"), doc_id=r.id)
+             for r in raws[-150:]]  # clean_text (no run statistics) on the dev texts too
+    current = {f"batch:{r.id}": record(i) for r, i in zip(raws, items, strict=True)}
+    current |= {f"text:{r.id}": record(d) for r, d in zip(raws[-150:], plain, strict=True)}
+    if not path.exists():
+        path.write_text(json.dumps(current, ensure_ascii=False, indent=0, sort_keys=True))
+        print(f"behaviour baseline written: {path} ({len(current)} results)")
+        return 0
+    base = json.loads(path.read_text())
+    current = json.loads(json.dumps(current, ensure_ascii=False, sort_keys=True))
+    diffs = [k for k in base.keys() | current.keys() if base.get(k) != current.get(k)]
+    for key in sorted(diffs)[:20]:
+        old, new = base.get(key) or {}, current.get(key) or {}
+        fields = [f for f in old.keys() | new.keys() if old.get(f) != new.get(f)]
+        print(f"DIFF {key}: " + "; ".join(f"{f}: {old.get(f)!r:.200} → {new.get(f)!r:.200}"
+                                           for f in sorted(fields)))
+    print(f"behaviour check: {len(current)} results, {len(diffs)} different from {path}")
+    return len(diffs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=3000)
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/copydesk-profile"))
+    ap.add_argument("--top", type=int, default=30, help="cProfile entries to print (0: none)")
+    ap.add_argument("--check", type=Path, help="behaviour baseline file (written, then compared)")
+    args = ap.parse_args()
+
+    settings = pipeline.Settings()
+    raws = corpus(args.docs, args.cache)
+    if args.check:
+        sys.exit(1 if check(raws + dev_docs(), settings, args.check) else 0)
+
+    pipeline.clean_batch(raws[:50], settings=settings)  # warm: wordfreq, langdetect, rules
+    language.detect_language("Dies ist ein kurzer deutscher Satz über das Wetter in Berlin.")
+    start = time.process_time()
+    stats = run_stats(raws, settings)
+    first_pass = time.process_time() - start
+    timings = profile(raws, stats, settings)
+    n = len(raws)
+    print(f"{n} documents, {sum(len(r.data) for r in raws) / n / 1000:.1f} KB each on average")
+    print(f"first pass (prepare + line stats): {first_pass / n * 1000:.3f} ms/doc")
+    order = ["decode", "fix", "classify", "classify.rules+zones", "classify.byline",
+             "classify.boilerplate", "repair", "detect", "total"]
+    for key in order:
+        print(f"  {key:22s} {timings[key] / n * 1000:7.3f} ms/doc")
+    if args.top:
+        prof = cProfile.Profile()
+        prof.enable()
+        pipeline.clean_batch(raws, settings=settings, stats=stats)
+        prof.disable()
+        out = io.StringIO()
+        ps = pstats.Stats(prof, stream=out)
+        ps.sort_stats("tottime").print_stats(args.top)
+        ps.sort_stats("cumulative").print_stats(args.top)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
