@@ -54,7 +54,7 @@ def test_model_file_loads() -> None:
         assert len(part["stage1"]["coef"]) == len(FEATURES)
         assert len(part["stage2"]["coef"]) == len(STAGE2)
         assert 0 < part["threshold"] < 1
-    assert set(model["gate"]) == {"ui_lines", "ui_share", "short_share"}
+    assert set(model["gate"]) == {"ui_lines", "ui_share", "short_share", "menu_ui_lines", "menu_share"}
 
 
 def test_gate_needs_page_furniture_not_length(dump: list[str]) -> None:
@@ -213,3 +213,16 @@ def test_section_heading_needs_prose_before_it() -> None:
     lines = ["Comments", *ARTICLE]
     removed = find_boilerplate(lines, [None] * len(lines))
     assert not set(removed) & set(range(1, len(lines)))
+
+
+MENU = ["Início", "Notícias", "Esportes", "Política", "Economia", "Cultura", "Colunistas",
+        "Vídeos", "Podcasts", "Contato"]
+
+
+def test_small_page_with_unknown_menu_words_is_a_page_dump() -> None:
+    """Menus the lexicon does not know still make a page dump: most lines sit in runs of
+    short lines, and one UI phrase is there; a table of short stat lines without one is not."""
+    gate = load_model()["gate"]
+    page = MENU + ["Share", PROSE, PROSE.replace("three", "four"), PROSE.replace("three", "two")] + MENU
+    assert is_page_dump(scan(page), gate)
+    assert not is_page_dump(scan([PROSE] + STAT_TABLE * 3 + [PROSE]), gate)

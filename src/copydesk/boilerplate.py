@@ -38,6 +38,8 @@ _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
 _STRIP = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_LEAD_NUM = re.compile(r"^\s*#?(\d{1,3})(?!\d)")
+_NUM_TOKEN = re.compile(r"(?<!\w)[-+$€£¥]?\d[\d,.:%]*(?!\w)")
 _PUNCT = "\"'“”‘’«»()[].,;:!?-–—"
 _NO_UI: tuple[None, int, bool] = (None, 0, False)
 
@@ -51,6 +53,7 @@ FEATURES = (
     "words", "end_punct", "colon_end", "punct_rate", "stop", "caps", "allcaps", "digits",
     "seps", "link", "bullet", "ui_start", "ui_full", "title_sim", "dup", "df", "pos",
     "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
+    "num_seq", "table_run",
 )
 STAGE2 = (
     "logit", "prev", "next", "window", "in_region", "dist", "words", "in_core", "core_dist",
@@ -234,6 +237,31 @@ def _short_runs(n_words: list[int]) -> list[int]:
     return runs
 
 
+def _runs(flags: list[bool]) -> list[int]:
+    """Length of the run of consecutive flagged lines each line belongs to (0 if not flagged)."""
+    out = [0] * len(flags)
+    i = 0
+    while i < len(flags):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(flags) and flags[j]:
+            j += 1
+        out[i:j] = [j - i] * (j - i)
+        i = j
+    return out
+
+
+def _numbered_sequence(lines: list[str]) -> list[bool]:
+    """Lines whose leading number continues a neighbour's (k-1 above or k+1 below): ranked
+    tables, numbered steps and lists, which menus rarely are."""
+    nums = [int(m.group(1)) if (m := _LEAD_NUM.match(line)) else None for line in lines]
+    n = len(nums)
+    return [k is not None and ((i > 0 and nums[i - 1] == k - 1) or (i + 1 < n and nums[i + 1] == k + 1))
+            for i, k in enumerate(nums)]
+
+
 def line_features(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     sc: Scan | None = None,
@@ -253,6 +281,8 @@ def line_features(
     title_toks = _title_tokens(title)
     use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
     log_n = math.log1p(n)
+    num_seq = _numbered_sequence(lines)
+    table_run = _runs([len(_NUM_TOKEN.findall(line)) >= 2 for line in lines])
     rows, infos = [], []
     for i, line in enumerate(lines):
         w = n_words[i]
@@ -293,6 +323,8 @@ def line_features(
             float(0 < i < n - 1 and prose[i - 1] and prose[i + 1]),
             doc_prose,
             log_n,
+            float(num_seq[i]),
+            math.log1p(table_run[i]),
         ])
         infos.append(LineInfo(w, prose[i], category, runs[i], dist, df_share))
     return rows, infos
@@ -332,12 +364,20 @@ def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float
 
 
 def is_page_dump(sc: Scan, gate: dict[str, float]) -> bool:
-    """Evidence of a whole-page dump (menus, share rows, footers), not mere length: enough
-    UI-lexicon lines and enough short lines or menu-like runs of them (thresholds: the model's
-    ``gate``)."""
-    f = sc.doc_features()
-    return (f["ui_lines"] >= gate["ui_lines"] and f["ui_share"] >= gate["ui_share"]
-            and f["short_share"] >= gate["short_share"])
+    """Evidence of a whole-page dump (menus, share rows, footers), not mere length (thresholds:
+    the model's ``gate``)."""
+    return gate_says_dump(sc.doc_features(), gate)
+
+
+def gate_says_dump(f: dict[str, float], gate: dict[str, float]) -> bool:
+    """Either enough UI-lexicon lines and enough short lines, or a few UI-lexicon lines and
+    most lines in menu-like runs of short lines (a small page whose menus use words the
+    lexicon lacks). Both need UI phrases: a long table of short stat lines is no page dump."""
+    if (f["ui_lines"] >= gate["ui_lines"] and f["ui_share"] >= gate["ui_share"]
+            and f["short_share"] >= gate["short_share"]):
+        return True
+    return (f["ui_lines"] >= gate.get("menu_ui_lines", math.inf)
+            and f["menu_share"] >= gate.get("menu_share", math.inf))
 
 
 def light_candidates(
@@ -458,6 +498,8 @@ def _describe(name: str, info: LineInfo, row: list[float]) -> str:
         "pos": "position in page",
         "doc_prose": "little prose in the document",
         "n_lines": "document length",
+        "num_seq": "not in a numbered sequence",
+        "table_run": "not in a table",
     }
     return text.get(name, name)
 
