@@ -9,7 +9,7 @@ Two logistic models: stage 1 on line features, stage 2 on stage-1 logits of the 
 neighbours. Generalisation is checked with cross-validation grouped by site (domain).
 
 usage: fit_boilerplate.py [DATA_DIR] [--write] [--folds 5]
-Needs scikit-learn (fitting only; copydesk scores with plain Python).
+Needs scikit-learn (fitting only; copydesk scores with plain Python): pip install -e '.[fit]'.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "src/copydesk/models/boilerplate.json"
 SOURCES = ("html-text", "trafilatura", "readability_js", "extract")
 CACHE = Path("/tmp/copydesk-aeb-extract")
-DUMP_WEIGHT = 300.0  # a page dump's total sample weight (about its mean line count)
+DUMP_WEIGHT = 900.0  # a page dump's total sample weight (fitted with the regularisation, by CV)
 
 
 # --------------------------------------------------------------------------- data
@@ -188,7 +188,7 @@ GATE_GRID = dict(ui_lines=(1, 2, 3, 4, 6), ui_share=(0.0, 0.01, 0.02, 0.03, 0.05
                  menu_share=(0.2, 0.3, 0.4, 0.5, 0.6, 2.0))  # 2.0: branch off
 WRONG_HEAVY_COST = 6.0  # an extractor output cleaned as a page dump may lose real paragraphs
 UI_THRESHOLD = 0.5  # light regime: a lexicon-UI line goes unless the model is sure it is body
-THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 # Both regimes: headed comment threads and link lists (boilerplate.link_sections). A heading is
 # at most ``max_words`` words of UI phrase after ``min_prose_before`` words of prose; comments
 # run to the end, a link list to the next prose line.
