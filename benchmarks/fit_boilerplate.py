@@ -37,8 +37,10 @@ from copydesk.boilerplate import (
     scan,
     stage2_rows,
 )
+from copydesk.classify import Classifier, is_prose
 from copydesk.corpus import CorpusStats
 from copydesk.extract import extract_html
+from copydesk.pipeline import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from score_aeb import TOKEN, f1, score  # noqa: E402
@@ -66,6 +68,14 @@ def load_source(data: Path, source: str, key: str) -> str:
         raw = gzip.open(data / "aeb/html" / f"{key}.html.gz").read().decode("utf-8", "replace")
         cached.write_text(extract_html(raw)[0], encoding="utf-8")
     return cached.read_text(encoding="utf-8")
+
+
+def page_title(lines: list[str]) -> str | None:
+    """The title copydesk's classifier would take from a text input (its first line when
+    shaped like a headline), so that title features are fitted as they are used."""
+    classifier = Settings().classifier()
+    first = next((i for i, t in enumerate(lines) if is_prose(t, classifier.rules.prose)), len(lines))
+    return Classifier._title(lines, None, first, classifier.rules.rules)
 
 
 def line_labels(lines: list[str], gold: str) -> list[int]:
@@ -99,7 +109,7 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
             if not lines:
                 continue
             sc = scan(lines)
-            rows, _ = line_features(lines, stats=stats, sc=sc)
+            rows, _ = line_features(lines, title=page_title(lines), stats=stats, sc=sc)
             cand = light_candidates(lines, sc, [None] * len(lines), stats)
             sect = {i for a, b, _ in link_sections(sc, [None] * len(lines), SECTIONS)
                     for i in range(a, b)}

@@ -220,6 +220,14 @@ def _title_tokens(title: str | None) -> set[str]:
     return {w.casefold() for w in _WORD.findall(title or "")}
 
 
+def _title_sim(key: str, title_toks: set[str]) -> float:
+    """Jaccard overlap of a (casefolded) line's words with the title's."""
+    if not title_toks:
+        return 0.0
+    toks = {t.strip(_PUNCT) for t in key.split()}
+    return len(toks & title_toks) / len(toks | title_toks) if toks else 0.0
+
+
 def _short_runs(n_words: list[int]) -> list[int]:
     """Length of the run of consecutive short lines each line belongs to (0 if not short)."""
     runs = [0] * len(n_words)
@@ -279,6 +287,7 @@ def line_features(
     keys = [line.strip().casefold() for line in lines]
     counts = Counter(keys)
     title_toks = _title_tokens(title)
+
     use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
     log_n = math.log1p(n)
     num_seq = _numbered_sequence(lines)
@@ -294,10 +303,7 @@ def line_features(
         df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
         df_share = max(0.0, df_share)
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
-        sim = 0.0
-        if title_toks and low:
-            toks = set(low)
-            sim = len(toks & title_toks) / len(toks | title_toks)
+        sim = _title_sim(keys[i], title_toks)
         rows.append([
             log_words[i],
             float(ends[i]),
@@ -500,6 +506,7 @@ def _describe(name: str, info: LineInfo, row: list[float]) -> str:
         "n_lines": "document length",
         "num_seq": "not in a numbered sequence",
         "table_run": "not in a table",
+
     }
     return text.get(name, name)
 
