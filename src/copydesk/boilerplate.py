@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import yaml
 
 from copydesk.corpus import CorpusStats
@@ -261,10 +262,11 @@ def _runs(flags: list[bool]) -> list[int]:
     return out
 
 
-def _numbered_sequence(lines: list[str]) -> list[bool]:
+def _numbered_sequence(lines: list[str], n_digits: list[int]) -> list[bool]:
     """Lines whose leading number continues a neighbour's (k-1 above or k+1 below): ranked
     tables, numbered steps and lists, which menus rarely are."""
-    nums = [int(m.group(1)) if (m := _LEAD_NUM.match(line)) else None for line in lines]
+    nums = [int(m.group(1)) if d and (m := _LEAD_NUM.match(line)) else None
+            for line, d in zip(lines, n_digits, strict=True)]
     n = len(nums)
     return [k is not None and ((i > 0 and nums[i - 1] == k - 1) or (i + 1 < n and nums[i + 1] == k + 1))
             for i, k in enumerate(nums)]
@@ -287,11 +289,12 @@ def line_features(
     keys = [line.strip().casefold() for line in lines]
     counts = Counter(keys)
     title_toks = _title_tokens(title)
-
     use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
     log_n = math.log1p(n)
-    num_seq = _numbered_sequence(lines)
-    table_run = _runs([len(_NUM_TOKEN.findall(line)) >= 2 for line in lines])
+    n_digits = [len(_DIGIT.findall(line)) for line in lines]
+    num_seq = _numbered_sequence(lines, n_digits)
+    table_run = _runs([d >= 2 and len(_NUM_TOKEN.findall(line)) >= 2
+                       for line, d in zip(lines, n_digits, strict=True)])
     rows, infos = [], []
     for i, line in enumerate(lines):
         w = n_words[i]
@@ -303,7 +306,7 @@ def line_features(
         df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
         df_share = max(0.0, df_share)
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
-        sim = _title_sim(keys[i], title_toks)
+        sim = _title_sim(keys[i], title_toks) if title_toks else 0.0
         rows.append([
             log_words[i],
             float(ends[i]),
@@ -312,7 +315,7 @@ def line_features(
             sum(1 for t in low if t in stop) / w if w else 0.0,
             caps / len(alpha) if alpha else 0.0,
             float(len(line) >= 4 and line.isupper()),
-            min(1.0, len(_DIGIT.findall(line)) / max(len(line), 1) * 5),
+            min(1.0, n_digits[i] / max(len(line), 1) * 5),
             min(3.0, float(len(_SEPARATORS.findall(line)))),
             float(bool(_LINKLIKE.search(line))),
             float(bool(_BULLET.match(line))),
@@ -344,6 +347,28 @@ def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
         for v, m, s, wt in zip(x, part["mean"], part["scale"], part["coef"], strict=True)
     ]
     return part["intercept"] + sum(contrib), contrib
+
+
+def _logits(rows: list[list[float]], part: dict) -> list[float]:
+    """Clipped logits of every row at once (the same sums as ``_linear``, vectorised)."""
+    if not rows:
+        return []
+    coef = np.asarray(part["coef"]) / np.asarray(part["scale"])
+    bias = part["intercept"] - float(coef @ np.asarray(part["mean"]))
+    return np.clip(np.asarray(rows, dtype=float) @ coef + bias, -30.0, 30.0).tolist()
+
+
+class _Contributions:
+    """Per-feature stage-1 contributions of line i, computed only for the lines explained."""
+
+    def __init__(self, rows: list[list[float]], part: dict) -> None:
+        self.rows, self.part = rows, part
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> list[float]:
+        return _linear(self.rows[i], self.part)[1]
 
 
 def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float]]:
@@ -459,61 +484,59 @@ def says_ui(sc: Scan, i: int) -> bool:
 def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
-) -> tuple[list[float], list[list[float]], list[list[float]], list[LineInfo], float]:
-    """P(body) per line, stage-1 contributions, feature rows, measurements and threshold."""
+) -> tuple[list[float], _Contributions, list[list[float]], list[LineInfo], float]:
+    """P(body) per line, stage-1 contributions (computed on access), feature rows,
+    measurements and threshold."""
     model = model or load_model()
     sc = sc or scan(lines)
     rows, infos = line_features(lines, title=title, stats=stats, sc=sc)
     if heavy is None:
         heavy = is_page_dump(sc, model["gate"])
     part = model["heavy" if heavy else "light"]
-    stage1 = [_linear(r, part["stage1"]) for r in rows]
-    logits = [max(-30.0, min(30.0, z)) for z, _ in stage1]
-    probs = [
-        1 / (1 + math.exp(-max(-30.0, min(30.0, _linear(r, part["stage2"])[0]))))
-        for r in stage2_rows(logits, rows)
-    ]
-    return probs, [c for _, c in stage1], rows, infos, part["threshold"]
+    logits = _logits(rows, part["stage1"])
+    probs = [1 / (1 + math.exp(-z)) for z in _logits(stage2_rows(logits, rows), part["stage2"])]
+    return probs, _Contributions(rows, part["stage1"]), rows, infos, part["threshold"]
 
 
 # --------------------------------------------------------------------------- explanations
-def _describe(name: str, info: LineInfo, row: list[float]) -> str:
-    value = row[FEATURES.index(name)]
-    text = {
-        "words": f"{info.words} words",
-        "end_punct": "no sentence punctuation" if not value else "ends like a sentence",
-        "stop": f"stopwords {value:.0%}",
-        "caps": f"{value:.0%} capitalised words",
-        "allcaps": "all caps",
-        "digits": "many digits",
-        "seps": "separator characters",
-        "link": "link-like text",
-        "ui_start": f"UI phrase ({info.ui})",
-        "ui_full": f"UI phrase ({info.ui}) is the whole line",
-        "title_sim": "repeats the title",
-        "dup": "repeated in the document",
-        "df": f"in {info.df_share:.0%} of the run's documents",
-        "in_region": "outside the main text",
-        "dist": f"{info.dist} lines from main text",
-        "short_run": f"in a run of {info.short_run} short lines",
-        "nb_words": "short neighbours",
-        "between_prose": "not between paragraphs",
-        "punct_rate": "little inner punctuation",
-        "colon_end": "ends with a colon",
-        "bullet": "list marker",
-        "pos": "position in page",
-        "doc_prose": "little prose in the document",
-        "n_lines": "document length",
-        "num_seq": "not in a numbered sequence",
-        "table_run": "not in a table",
+_DESCRIBE = {
+    "words": lambda info, v: f"{info.words} words",
+    "end_punct": lambda info, v: "no sentence punctuation" if not v else "ends like a sentence",
+    "stop": lambda info, v: f"stopwords {v:.0%}",
+    "caps": lambda info, v: f"{v:.0%} capitalised words",
+    "allcaps": lambda info, v: "all caps",
+    "digits": lambda info, v: "many digits",
+    "seps": lambda info, v: "separator characters",
+    "link": lambda info, v: "link-like text",
+    "ui_start": lambda info, v: f"UI phrase ({info.ui})",
+    "ui_full": lambda info, v: f"UI phrase ({info.ui}) is the whole line",
+    "title_sim": lambda info, v: "repeats the title",
+    "dup": lambda info, v: "repeated in the document",
+    "df": lambda info, v: f"in {info.df_share:.0%} of the run's documents",
+    "in_region": lambda info, v: "outside the main text",
+    "dist": lambda info, v: f"{info.dist} lines from main text",
+    "short_run": lambda info, v: f"in a run of {info.short_run} short lines",
+    "nb_words": lambda info, v: "short neighbours",
+    "between_prose": lambda info, v: "not between paragraphs",
+    "punct_rate": lambda info, v: "little inner punctuation",
+    "colon_end": lambda info, v: "ends with a colon",
+    "bullet": lambda info, v: "list marker",
+    "pos": lambda info, v: "position in page",
+    "doc_prose": lambda info, v: "little prose in the document",
+    "n_lines": lambda info, v: "document length",
+    "num_seq": lambda info, v: "not in a numbered sequence",
+    "table_run": lambda info, v: "not in a table",
+}
 
-    }
-    return text.get(name, name)
+
+def _describe(name: str, info: LineInfo, row: list[float]) -> str:
+    describe = _DESCRIBE.get(name)
+    return describe(info, row[FEATURES.index(name)]) if describe else name
 
 
 def explain(p_body: float, contrib: list[float], info: LineInfo, row: list[float]) -> str:
     """'p_body=0.08: 2 words, no sentence punctuation, ...' from the top negative terms."""
-    order = sorted(range(len(contrib)), key=lambda k: contrib[k])
+    order = sorted(range(len(contrib)), key=contrib.__getitem__)
     top = [_describe(FEATURES[k], info, row) for k in order[:3] if contrib[k] < 0]
     return f"p_body={p_body:.2f}: " + ", ".join(top)
 
