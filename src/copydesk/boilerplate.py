@@ -39,13 +39,14 @@ _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
 _STRIP = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_LEAD_NUM = re.compile(r"^\s*#?(\d{1,3})(?!\d)")
 _NUM_TOKEN = re.compile(r"(?<!\w)[-+$€£¥]?\d[\d,.:%]*(?!\w)")
 _PUNCT = "\"'“”‘’«»()[].,;:!?-–—"
 _NO_UI: tuple[None, int, bool] = (None, 0, False)
 
 PROSE_MIN_WORDS = 7
 SHORT_LINE_WORDS = 5
+HEADLINE_MAX_WORDS = 20
+HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
@@ -54,7 +55,7 @@ FEATURES = (
     "words", "end_punct", "colon_end", "punct_rate", "stop", "caps", "allcaps", "digits",
     "seps", "link", "bullet", "ui_start", "ui_full", "title_sim", "dup", "df", "pos",
     "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
-    "num_seq", "table_run",
+    "table_run", "headline_run",
 )
 STAGE2 = (
     "logit", "prev", "next", "window", "in_region", "dist", "words", "in_core", "core_dist",
@@ -262,14 +263,12 @@ def _runs(flags: list[bool]) -> list[int]:
     return out
 
 
-def _numbered_sequence(lines: list[str], n_digits: list[int]) -> list[bool]:
-    """Lines whose leading number continues a neighbour's (k-1 above or k+1 below): ranked
-    tables, numbered steps and lists, which menus rarely are."""
-    nums = [int(m.group(1)) if d and (m := _LEAD_NUM.match(line)) else None
-            for line, d in zip(lines, n_digits, strict=True)]
-    n = len(nums)
-    return [k is not None and ((i > 0 and nums[i - 1] == k - 1) or (i + 1 < n and nums[i + 1] == k + 1))
-            for i, k in enumerate(nums)]
+def _headline_shaped(line: str, words: int, ends: bool) -> bool:
+    """Longer than a short line, no sentence end, mostly capitalised words: a headline."""
+    if ends or not SHORT_LINE_WORDS < words <= HEADLINE_MAX_WORDS:
+        return False
+    alpha = [t for t in line.split() if t[:1].isalpha()]
+    return bool(alpha) and sum(1 for t in alpha if t[:1].isupper()) >= HEADLINE_CAPS * len(alpha)
 
 
 def line_features(
@@ -292,9 +291,11 @@ def line_features(
     use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
     log_n = math.log1p(n)
     n_digits = [len(_DIGIT.findall(line)) for line in lines]
-    num_seq = _numbered_sequence(lines, n_digits)
     table_run = _runs([d >= 2 and len(_NUM_TOKEN.findall(line)) >= 2
                        for line, d in zip(lines, n_digits, strict=True)])
+    # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
+    headline_run = _runs([_headline_shaped(line, w, e)
+                          for line, w, e in zip(lines, n_words, ends, strict=True)])
     rows, infos = [], []
     for i, line in enumerate(lines):
         w = n_words[i]
@@ -332,8 +333,8 @@ def line_features(
             float(0 < i < n - 1 and prose[i - 1] and prose[i + 1]),
             doc_prose,
             log_n,
-            float(num_seq[i]),
             math.log1p(table_run[i]),
+            math.log1p(headline_run[i]),
         ])
         infos.append(LineInfo(w, prose[i], category, runs[i], dist, df_share))
     return rows, infos
@@ -524,8 +525,8 @@ _DESCRIBE = {
     "pos": lambda info, v: "position in page",
     "doc_prose": lambda info, v: "little prose in the document",
     "n_lines": lambda info, v: "document length",
-    "num_seq": lambda info, v: "not in a numbered sequence",
     "table_run": lambda info, v: "not in a table",
+    "headline_run": lambda info, v: f"in a run of {round(math.expm1(v))} headlines",
 }
 
 
