@@ -5,11 +5,14 @@ Line labels come from aligning each input line to the gold article body: a line 
 most 4-gram shingles touching its tokens occur in the gold text (so a heading between two gold
 paragraphs is body, a "Share" between them is not). Inputs: the naive whole-page dump
 (html-text), trafilatura's and readability.js's outputs and copydesk's own HTML extraction.
-Two logistic models: stage 1 on line features, stage 2 on stage-1 logits of the line and its
-neighbours. Generalisation is checked with cross-validation grouped by site (domain).
+Two logistic models per regime: stage 1 on line features, stage 2 on stage-1 logits of the line
+and its neighbours; the page-dump gate is fitted first (a cost grid over document features).
+Generalisation is checked with cross-validation grouped by site (domain): the CV lines printed
+first are the figures to quote; thresholds are chosen on them.
 
 usage: fit_boilerplate.py [DATA_DIR] [--write] [--folds 5]
-Needs scikit-learn (fitting only; copydesk scores with plain Python): pip install -e '.[fit]'.
+Needs scikit-learn (fitting only; copydesk scores with plain Python and numpy):
+pip install -e '.[fit]'.
 """
 
 from __future__ import annotations

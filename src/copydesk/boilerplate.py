@@ -3,10 +3,13 @@
 Each line gets cheap, language-independent features (length, sentence punctuation, stopword
 share in the document's language, capitalisation, digits/separators, link-like text, a
 multilingual UI-phrase lexicon, title similarity, in-document and run-level repetition,
-position relative to the densest run of prose). A logistic model (stage 1) turns them into
-P(body); a second logistic model (stage 2) smooths that with the neighbours' scores, so a
-short heading between paragraphs stays while a short line inside a menu goes. Weights,
-scalers and the threshold are data: ``models/boilerplate.json``, fitted by
+position relative to the densest run of prose, runs of short lines, of table rows and of
+headlines). A logistic model (stage 1) turns them into P(body); a second logistic model
+(stage 2) smooths that with the neighbours' scores, so a short heading between paragraphs
+stays while a short line inside a menu goes. A gate on document-level evidence (UI-lexicon
+lines, short lines, menu-like runs) picks the regime: a whole-page dump is scored line by
+line ("heavy"); an extractor's output only at its edges and on UI phrases ("light", precision
+first). Weights, scalers, gate and thresholds are data: ``models/boilerplate.json``, fitted by
 ``benchmarks/fit_boilerplate.py``.
 
 Categories: ``menu``, ``share``, ``related-links``, ``newsletter``, ``follow``, ``comments``,
