@@ -52,6 +52,7 @@ HEADLINE_MAX_WORDS = 20
 HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
+SMALL_DOC_LINES = 40  # fewer lines than this are scored without numpy (same sums)
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
 
 FEATURES = (
@@ -355,8 +356,8 @@ def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
 
 def _logits(rows: list[list[float]], part: dict) -> list[float]:
     """Clipped logits of every row at once (the same sums as ``_linear``, vectorised)."""
-    if not rows:
-        return []
+    if len(rows) < SMALL_DOC_LINES:  # numpy's fixed cost outweighs the loop
+        return [max(-30.0, min(30.0, _linear(r, part)[0])) for r in rows]
     coef = np.asarray(part["coef"]) / np.asarray(part["scale"])
     bias = part["intercept"] - float(coef @ np.asarray(part["mean"]))
     return np.clip(np.asarray(rows, dtype=float) @ coef + bias, -30.0, 30.0).tolist()
