@@ -5,17 +5,21 @@ Line labels come from aligning each input line to the gold article body: a line 
 most 4-gram shingles touching its tokens occur in the gold text (so a heading between two gold
 paragraphs is body, a "Share" between them is not). Inputs: the naive whole-page dump
 (html-text), trafilatura's and readability.js's outputs and copydesk's own HTML extraction.
-Two logistic models: stage 1 on line features, stage 2 on stage-1 logits of the line and its
-neighbours. Generalisation is checked with cross-validation grouped by site (domain).
+Two logistic models per regime: stage 1 on line features, stage 2 on stage-1 logits of the line
+and its neighbours; the page-dump gate is fitted first (a cost grid over document features).
+Generalisation is checked with cross-validation grouped by site (domain): the CV lines printed
+first are the figures to quote; thresholds are chosen on them.
 
 usage: fit_boilerplate.py [DATA_DIR] [--write] [--folds 5]
-Needs scikit-learn (fitting only; copydesk scores with plain Python).
+Needs scikit-learn (fitting only; copydesk scores with plain Python and numpy):
+pip install -e '.[fit]'.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -27,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from copydesk.boilerplate import (
     FEATURES,
     STAGE2,
+    gate_says_dump,
     is_page_dump,
     light_candidates,
     line_features,
@@ -35,8 +40,10 @@ from copydesk.boilerplate import (
     scan,
     stage2_rows,
 )
+from copydesk.classify import Classifier, is_prose
 from copydesk.corpus import CorpusStats
 from copydesk.extract import extract_html
+from copydesk.pipeline import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from score_aeb import TOKEN, f1, score  # noqa: E402
@@ -45,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "src/copydesk/models/boilerplate.json"
 SOURCES = ("html-text", "trafilatura", "readability_js", "extract")
 CACHE = Path("/tmp/copydesk-aeb-extract")
+DUMP_WEIGHT = 900.0  # a page dump's total sample weight (fitted with the regularisation, by CV)
 
 
 # --------------------------------------------------------------------------- data
@@ -63,6 +71,14 @@ def load_source(data: Path, source: str, key: str) -> str:
         raw = gzip.open(data / "aeb/html" / f"{key}.html.gz").read().decode("utf-8", "replace")
         cached.write_text(extract_html(raw)[0], encoding="utf-8")
     return cached.read_text(encoding="utf-8")
+
+
+def page_title(lines: list[str]) -> str | None:
+    """The title copydesk's classifier would take from a text input (its first line when
+    shaped like a headline), so that title features are fitted as they are used."""
+    classifier = Settings().classifier()
+    first = next((i for i, t in enumerate(lines) if is_prose(t, classifier.rules.prose)), len(lines))
+    return Classifier._title(lines, None, first, classifier.rules.rules)
 
 
 def line_labels(lines: list[str], gold: str) -> list[int]:
@@ -96,7 +112,7 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
             if not lines:
                 continue
             sc = scan(lines)
-            rows, _ = line_features(lines, stats=stats, sc=sc)
+            rows, _ = line_features(lines, title=page_title(lines), stats=stats, sc=sc)
             cand = light_candidates(lines, sc, [None] * len(lines), stats)
             sect = {i for a, b, _ in link_sections(sc, [None] * len(lines), SECTIONS)
                     for i in range(a, b)}
@@ -113,11 +129,17 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
 
 # --------------------------------------------------------------------------- model
 def weights(docs: list[dict]) -> np.ndarray:
-    """Sample weight ~ sqrt(tokens): the metric counts shingles, but short lines matter too.
-
-    Lines a regime never decides (light: not a candidate) get weight 0."""
-    return np.array([np.sqrt(1 + len(TOKEN.findall(s))) * (1.0 if d["heavy"] or c else 0.0)
-                     for d in docs for s, c in zip(d["lines"], d["cand"], strict=True)])
+    """Sample weights. Page dumps: tokens as a share of the document's (the metric averages
+    over documents, so one long page must not outweigh ten short ones), x ``DUMP_WEIGHT``.
+    Extractor output: ~ sqrt(tokens), and 0 for lines the light regime never decides."""
+    out = []
+    for d in docs:
+        toks = np.array([1 + len(TOKEN.findall(s)) for s in d["lines"]], dtype=float)
+        if d["heavy"]:
+            out.append(toks / toks.sum() * DUMP_WEIGHT)
+        else:
+            out.append(np.sqrt(toks) * d["cand"])
+    return np.concatenate(out)
 
 
 def fit_lr(X: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> dict:
@@ -175,10 +197,11 @@ def predict(model: dict, d: dict) -> np.ndarray:
 # --------------------------------------------------------------------------- regimes
 HEAVY = "html-text"
 GATE_GRID = dict(ui_lines=(1, 2, 3, 4, 6), ui_share=(0.0, 0.01, 0.02, 0.03, 0.05),
-                 short_share=(0.1, 0.2, 0.3, 0.4))
-WRONG_HEAVY_COST = 20.0  # an extractor output cleaned as a page dump loses real paragraphs
+                 short_share=(0.1, 0.2, 0.3, 0.4), menu_ui_lines=(1, 2, 3, 4),
+                 menu_share=(0.2, 0.3, 0.4, 0.5, 0.6, 2.0))  # 2.0: branch off
+WRONG_HEAVY_COST = 6.0  # an extractor output cleaned as a page dump may lose real paragraphs
 UI_THRESHOLD = 0.5  # light regime: a lexicon-UI line goes unless the model is sure it is body
-THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 # Both regimes: headed comment threads and link lists (boilerplate.link_sections). A heading is
 # at most ``max_words`` words of UI phrase after ``min_prose_before`` words of prose; comments
 # run to the end, a link list to the next prose line.
@@ -189,16 +212,14 @@ SECTIONS = dict(max_words=6, min_prose_before=100, categories=["comments", "rela
 def fit_gate(docs: list[dict]) -> dict:
     """Page-dump gate: thresholds on document features separating naive dumps from extractor
     output, where calling an extractor output a dump costs ``WRONG_HEAVY_COST``."""
+    feats = [(d["scan"].doc_features(), d["source"] == HEAVY) for d in docs]
     best, best_cost = {}, float("inf")
-    for u in GATE_GRID["ui_lines"]:
-        for us in GATE_GRID["ui_share"]:
-            for ss in GATE_GRID["short_share"]:
-                gate = dict(ui_lines=u, ui_share=us, short_share=ss)
-                cost = sum((WRONG_HEAVY_COST if d["source"] != HEAVY else 0.0)
-                           if is_page_dump(d["scan"], gate) else float(d["source"] == HEAVY)
-                           for d in docs)
-                if cost < best_cost:
-                    best, best_cost = gate, cost
+    for values in itertools.product(*GATE_GRID.values()):
+        gate = dict(zip(GATE_GRID, values, strict=True))
+        cost = sum((0.0 if dump else WRONG_HEAVY_COST) if gate_says_dump(f, gate) else float(dump)
+                   for f, dump in feats)
+        if cost < best_cost:
+            best, best_cost = gate, cost
     return best
 
 

@@ -54,7 +54,7 @@ def test_model_file_loads() -> None:
         assert len(part["stage1"]["coef"]) == len(FEATURES)
         assert len(part["stage2"]["coef"]) == len(STAGE2)
         assert 0 < part["threshold"] < 1
-    assert set(model["gate"]) == {"ui_lines", "ui_share", "short_share"}
+    assert set(model["gate"]) == {"ui_lines", "ui_share", "short_share", "menu_ui_lines", "menu_share"}
 
 
 def test_gate_needs_page_furniture_not_length(dump: list[str]) -> None:
@@ -213,3 +213,53 @@ def test_section_heading_needs_prose_before_it() -> None:
     lines = ["Comments", *ARTICLE]
     removed = find_boilerplate(lines, [None] * len(lines))
     assert not set(removed) & set(range(1, len(lines)))
+
+
+MENU = ["Início", "Notícias", "Esportes", "Política", "Economia", "Cultura", "Colunistas",
+        "Vídeos", "Podcasts", "Contato"]
+
+
+def test_small_page_with_unknown_menu_words_is_a_page_dump() -> None:
+    """Menus the lexicon does not know still make a page dump: most lines sit in runs of
+    short lines, and one UI phrase is there; a table of short stat lines without one is not."""
+    gate = load_model()["gate"]
+    page = MENU + ["Share", PROSE, PROSE.replace("three", "four"), PROSE.replace("three", "two")] + MENU
+    assert is_page_dump(scan(page), gate)
+    assert not is_page_dump(scan([PROSE] + STAT_TABLE * 3 + [PROSE]), gate)
+
+
+TABLE = ["Camp population by year:", "Year Residents Tents Clinics", "1 2014 4,000 800 1",
+         "2 2015 12,000 2,100 1", "3 2016 60,000 9,500 2", "4 2017 45,000 8,000 2",
+         "5 2018 40,000 7,600 3", "6 2019 12,700 2,900 1"]
+
+
+def test_table_inside_page_dump_article_kept(dump: list[str]) -> None:
+    """Stat lines between the article's paragraphs are body (recall), however short."""
+    i = dump.index("The Rukban camp")
+    lines = dump[:i] + TABLE + dump[i:]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert not [lines[j] for j in range(i, i + len(TABLE)) if j in removed]
+
+
+def test_headline_list_after_page_dump_article_removed(dump: list[str]) -> None:
+    """A numbered list of headlines after the article, without a heading to announce it,
+    is still related links (numbers in a list do not make it body)."""
+    i = dump.index("Most popular")
+    heads = [dump[j] for j in range(i + 3, i + 13, 2)]
+    lines = dump[:i] + [f"{k}. {h}" for k, h in enumerate(heads, 1)] + dump[i + 12:]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert all(j in removed for j in range(i, i + len(heads)))
+    assert all(removed[j][1].startswith("p_body=") for j in range(i, i + len(heads)))
+
+
+def test_vectorised_scores_match_the_explained_terms(dump: list[str]) -> None:
+    """Each line's score is the model's sum of the terms its explanation is drawn from."""
+    from copydesk.boilerplate import _linear, score_lines, stage2_rows
+
+    probs, contribs, rows, _, _ = score_lines(dump)
+    part = load_model()["heavy"]
+    logits = [max(-30.0, min(30.0, _linear(r, part["stage1"])[0])) for r in rows]
+    for p, r2, i in zip(probs, stage2_rows(logits, rows), range(len(rows)), strict=True):
+        z = max(-30.0, min(30.0, _linear(r2, part["stage2"])[0]))
+        assert abs(p - 1 / (1 + 2.718281828459045 ** -z)) < 1e-9
+        assert abs(part["stage1"]["intercept"] + sum(contribs[i]) - _linear(rows[i], part["stage1"])[0]) < 1e-9

@@ -3,10 +3,13 @@
 Each line gets cheap, language-independent features (length, sentence punctuation, stopword
 share in the document's language, capitalisation, digits/separators, link-like text, a
 multilingual UI-phrase lexicon, title similarity, in-document and run-level repetition,
-position relative to the densest run of prose). A logistic model (stage 1) turns them into
-P(body); a second logistic model (stage 2) smooths that with the neighbours' scores, so a
-short heading between paragraphs stays while a short line inside a menu goes. Weights,
-scalers and the threshold are data: ``models/boilerplate.json``, fitted by
+position relative to the densest run of prose, runs of short lines, of table rows and of
+headlines). A logistic model (stage 1) turns them into P(body); a second logistic model
+(stage 2) smooths that with the neighbours' scores, so a short heading between paragraphs
+stays while a short line inside a menu goes. A gate on document-level evidence (UI-lexicon
+lines, short lines, menu-like runs) picks the regime: a whole-page dump is scored line by
+line ("heavy"); an extractor's output only at its edges and on UI phrases ("light", precision
+first). Weights, scalers, gate and thresholds are data: ``models/boilerplate.json``, fitted by
 ``benchmarks/fit_boilerplate.py``.
 
 Categories: ``menu``, ``share``, ``related-links``, ``newsletter``, ``follow``, ``comments``,
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import yaml
 
 from copydesk.corpus import CorpusStats
@@ -38,19 +42,24 @@ _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
 _STRIP = re.compile(r"^[\W_]+|[\W_]+$")
 _DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_NUM_TOKEN = re.compile(r"(?<!\w)[-+$€£¥]?\d[\d,.:%]*(?!\w)")
 _PUNCT = "\"'“”‘’«»()[].,;:!?-–—"
 _NO_UI: tuple[None, int, bool] = (None, 0, False)
 
 PROSE_MIN_WORDS = 7
 SHORT_LINE_WORDS = 5
+HEADLINE_MAX_WORDS = 20
+HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
+SMALL_DOC_LINES = 40  # fewer lines than this are scored without numpy (same sums)
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
 
 FEATURES = (
     "words", "end_punct", "colon_end", "punct_rate", "stop", "caps", "allcaps", "digits",
     "seps", "link", "bullet", "ui_start", "ui_full", "title_sim", "dup", "df", "pos",
     "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
+    "table_run", "headline_run",
 )
 STAGE2 = (
     "logit", "prev", "next", "window", "in_region", "dist", "words", "in_core", "core_dist",
@@ -217,6 +226,14 @@ def _title_tokens(title: str | None) -> set[str]:
     return {w.casefold() for w in _WORD.findall(title or "")}
 
 
+def _title_sim(key: str, title_toks: set[str]) -> float:
+    """Jaccard overlap of a (casefolded) line's words with the title's."""
+    if not title_toks:
+        return 0.0
+    toks = {t.strip(_PUNCT) for t in key.split()}
+    return len(toks & title_toks) / len(toks | title_toks) if toks else 0.0
+
+
 def _short_runs(n_words: list[int]) -> list[int]:
     """Length of the run of consecutive short lines each line belongs to (0 if not short)."""
     runs = [0] * len(n_words)
@@ -232,6 +249,30 @@ def _short_runs(n_words: list[int]) -> list[int]:
             runs[k] = j - i
         i = j
     return runs
+
+
+def _runs(flags: list[bool]) -> list[int]:
+    """Length of the run of consecutive flagged lines each line belongs to (0 if not flagged)."""
+    out = [0] * len(flags)
+    i = 0
+    while i < len(flags):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(flags) and flags[j]:
+            j += 1
+        out[i:j] = [j - i] * (j - i)
+        i = j
+    return out
+
+
+def _headline_shaped(line: str, words: int, ends: bool) -> bool:
+    """Longer than a short line, no sentence end, mostly capitalised words: a headline."""
+    if ends or not SHORT_LINE_WORDS < words <= HEADLINE_MAX_WORDS:
+        return False
+    alpha = [t for t in line.split() if t[:1].isalpha()]
+    return bool(alpha) and sum(1 for t in alpha if t[:1].isupper()) >= HEADLINE_CAPS * len(alpha)
 
 
 def line_features(
@@ -253,6 +294,12 @@ def line_features(
     title_toks = _title_tokens(title)
     use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
     log_n = math.log1p(n)
+    n_digits = [len(_DIGIT.findall(line)) for line in lines]
+    table_run = _runs([d >= 2 and len(_NUM_TOKEN.findall(line)) >= 2
+                       for line, d in zip(lines, n_digits, strict=True)])
+    # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
+    headline_run = _runs([_headline_shaped(line, w, e)
+                          for line, w, e in zip(lines, n_words, ends, strict=True)])
     rows, infos = [], []
     for i, line in enumerate(lines):
         w = n_words[i]
@@ -264,10 +311,7 @@ def line_features(
         df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
         df_share = max(0.0, df_share)
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
-        sim = 0.0
-        if title_toks and low:
-            toks = set(low)
-            sim = len(toks & title_toks) / len(toks | title_toks)
+        sim = _title_sim(keys[i], title_toks) if title_toks else 0.0
         rows.append([
             log_words[i],
             float(ends[i]),
@@ -276,7 +320,7 @@ def line_features(
             sum(1 for t in low if t in stop) / w if w else 0.0,
             caps / len(alpha) if alpha else 0.0,
             float(len(line) >= 4 and line.isupper()),
-            min(1.0, len(_DIGIT.findall(line)) / max(len(line), 1) * 5),
+            min(1.0, n_digits[i] / max(len(line), 1) * 5),
             min(3.0, float(len(_SEPARATORS.findall(line)))),
             float(bool(_LINKLIKE.search(line))),
             float(bool(_BULLET.match(line))),
@@ -293,6 +337,8 @@ def line_features(
             float(0 < i < n - 1 and prose[i - 1] and prose[i + 1]),
             doc_prose,
             log_n,
+            math.log1p(table_run[i]),
+            math.log1p(headline_run[i]),
         ])
         infos.append(LineInfo(w, prose[i], category, runs[i], dist, df_share))
     return rows, infos
@@ -306,6 +352,28 @@ def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
         for v, m, s, wt in zip(x, part["mean"], part["scale"], part["coef"], strict=True)
     ]
     return part["intercept"] + sum(contrib), contrib
+
+
+def _logits(rows: list[list[float]], part: dict) -> list[float]:
+    """Clipped logits of every row at once (the same sums as ``_linear``, vectorised)."""
+    if len(rows) < SMALL_DOC_LINES:  # numpy's fixed cost outweighs the loop
+        return [max(-30.0, min(30.0, _linear(r, part)[0])) for r in rows]
+    coef = np.asarray(part["coef"]) / np.asarray(part["scale"])
+    bias = part["intercept"] - float(coef @ np.asarray(part["mean"]))
+    return np.clip(np.asarray(rows, dtype=float) @ coef + bias, -30.0, 30.0).tolist()
+
+
+class _Contributions:
+    """Per-feature stage-1 contributions of line i, computed only for the lines explained."""
+
+    def __init__(self, rows: list[list[float]], part: dict) -> None:
+        self.rows, self.part = rows, part
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> list[float]:
+        return _linear(self.rows[i], self.part)[1]
 
 
 def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float]]:
@@ -332,12 +400,20 @@ def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float
 
 
 def is_page_dump(sc: Scan, gate: dict[str, float]) -> bool:
-    """Evidence of a whole-page dump (menus, share rows, footers), not mere length: enough
-    UI-lexicon lines and enough short lines or menu-like runs of them (thresholds: the model's
-    ``gate``)."""
-    f = sc.doc_features()
-    return (f["ui_lines"] >= gate["ui_lines"] and f["ui_share"] >= gate["ui_share"]
-            and f["short_share"] >= gate["short_share"])
+    """Evidence of a whole-page dump (menus, share rows, footers), not mere length (thresholds:
+    the model's ``gate``)."""
+    return gate_says_dump(sc.doc_features(), gate)
+
+
+def gate_says_dump(f: dict[str, float], gate: dict[str, float]) -> bool:
+    """Either enough UI-lexicon lines and enough short lines, or a few UI-lexicon lines and
+    most lines in menu-like runs of short lines (a small page whose menus use words the
+    lexicon lacks). Both need UI phrases: a long table of short stat lines is no page dump."""
+    if (f["ui_lines"] >= gate["ui_lines"] and f["ui_share"] >= gate["ui_share"]
+            and f["short_share"] >= gate["short_share"]):
+        return True
+    return (f["ui_lines"] >= gate.get("menu_ui_lines", math.inf)
+            and f["menu_share"] >= gate.get("menu_share", math.inf))
 
 
 def light_candidates(
@@ -413,58 +489,59 @@ def says_ui(sc: Scan, i: int) -> bool:
 def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
-) -> tuple[list[float], list[list[float]], list[list[float]], list[LineInfo], float]:
-    """P(body) per line, stage-1 contributions, feature rows, measurements and threshold."""
+) -> tuple[list[float], _Contributions, list[list[float]], list[LineInfo], float]:
+    """P(body) per line, stage-1 contributions (computed on access), feature rows,
+    measurements and threshold."""
     model = model or load_model()
     sc = sc or scan(lines)
     rows, infos = line_features(lines, title=title, stats=stats, sc=sc)
     if heavy is None:
         heavy = is_page_dump(sc, model["gate"])
     part = model["heavy" if heavy else "light"]
-    stage1 = [_linear(r, part["stage1"]) for r in rows]
-    logits = [max(-30.0, min(30.0, z)) for z, _ in stage1]
-    probs = [
-        1 / (1 + math.exp(-max(-30.0, min(30.0, _linear(r, part["stage2"])[0]))))
-        for r in stage2_rows(logits, rows)
-    ]
-    return probs, [c for _, c in stage1], rows, infos, part["threshold"]
+    logits = _logits(rows, part["stage1"])
+    probs = [1 / (1 + math.exp(-z)) for z in _logits(stage2_rows(logits, rows), part["stage2"])]
+    return probs, _Contributions(rows, part["stage1"]), rows, infos, part["threshold"]
 
 
 # --------------------------------------------------------------------------- explanations
+_DESCRIBE = {
+    "words": lambda info, v: f"{info.words} words",
+    "end_punct": lambda info, v: "no sentence punctuation" if not v else "ends like a sentence",
+    "stop": lambda info, v: f"stopwords {v:.0%}",
+    "caps": lambda info, v: f"{v:.0%} capitalised words",
+    "allcaps": lambda info, v: "all caps",
+    "digits": lambda info, v: "many digits",
+    "seps": lambda info, v: "separator characters",
+    "link": lambda info, v: "link-like text",
+    "ui_start": lambda info, v: f"UI phrase ({info.ui})",
+    "ui_full": lambda info, v: f"UI phrase ({info.ui}) is the whole line",
+    "title_sim": lambda info, v: "repeats the title",
+    "dup": lambda info, v: "repeated in the document",
+    "df": lambda info, v: f"in {info.df_share:.0%} of the run's documents",
+    "in_region": lambda info, v: "outside the main text",
+    "dist": lambda info, v: f"{info.dist} lines from main text",
+    "short_run": lambda info, v: f"in a run of {info.short_run} short lines",
+    "nb_words": lambda info, v: "short neighbours",
+    "between_prose": lambda info, v: "not between paragraphs",
+    "punct_rate": lambda info, v: "little inner punctuation",
+    "colon_end": lambda info, v: "ends with a colon",
+    "bullet": lambda info, v: "list marker",
+    "pos": lambda info, v: "position in page",
+    "doc_prose": lambda info, v: "little prose in the document",
+    "n_lines": lambda info, v: "document length",
+    "table_run": lambda info, v: "not in a table",
+    "headline_run": lambda info, v: f"in a run of {round(math.expm1(v))} headlines",
+}
+
+
 def _describe(name: str, info: LineInfo, row: list[float]) -> str:
-    value = row[FEATURES.index(name)]
-    text = {
-        "words": f"{info.words} words",
-        "end_punct": "no sentence punctuation" if not value else "ends like a sentence",
-        "stop": f"stopwords {value:.0%}",
-        "caps": f"{value:.0%} capitalised words",
-        "allcaps": "all caps",
-        "digits": "many digits",
-        "seps": "separator characters",
-        "link": "link-like text",
-        "ui_start": f"UI phrase ({info.ui})",
-        "ui_full": f"UI phrase ({info.ui}) is the whole line",
-        "title_sim": "repeats the title",
-        "dup": "repeated in the document",
-        "df": f"in {info.df_share:.0%} of the run's documents",
-        "in_region": "outside the main text",
-        "dist": f"{info.dist} lines from main text",
-        "short_run": f"in a run of {info.short_run} short lines",
-        "nb_words": "short neighbours",
-        "between_prose": "not between paragraphs",
-        "punct_rate": "little inner punctuation",
-        "colon_end": "ends with a colon",
-        "bullet": "list marker",
-        "pos": "position in page",
-        "doc_prose": "little prose in the document",
-        "n_lines": "document length",
-    }
-    return text.get(name, name)
+    describe = _DESCRIBE.get(name)
+    return describe(info, row[FEATURES.index(name)]) if describe else name
 
 
 def explain(p_body: float, contrib: list[float], info: LineInfo, row: list[float]) -> str:
     """'p_body=0.08: 2 words, no sentence punctuation, ...' from the top negative terms."""
-    order = sorted(range(len(contrib)), key=lambda k: contrib[k])
+    order = sorted(range(len(contrib)), key=contrib.__getitem__)
     top = [_describe(FEATURES[k], info, row) for k in order[:3] if contrib[k] < 0]
     return f"p_body={p_body:.2f}: " + ", ".join(top)
 
