@@ -26,7 +26,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+
+try:
+    from sklearn.linear_model import LogisticRegression
+except ImportError:  # the fit extra is optional: say what to install, not a traceback
+    sys.exit("fit_boilerplate.py needs scikit-learn: .venv/bin/pip install -e '.[fit]'")
 
 from copydesk.boilerplate import (
     FEATURES,
