@@ -54,15 +54,15 @@ def generate(out: Path, n: int, seed: int = 0) -> int:
     out.mkdir(parents=True, exist_ok=True)
     total = 0
     for i in range(n):
-        body = rng.choice(articles).splitlines()
-        start = rng.randrange(max(1, len(body) - 12))
-        lines = [ln for ln in body[start:] if ln.strip()]
         text, kept = [], 0
-        for line in lines:
-            if kept > 3600:
-                break
-            text.append(line)
-            kept += len(line)
+        while kept <= 3600:  # article bodies (a short one is followed by another) up to ~4 KB
+            body = [ln for ln in rng.choice(articles).splitlines() if ln.strip()]
+            start = rng.randrange(max(1, len(body) - 12)) if not text else 0
+            for line in body[start:]:
+                if kept > 3600:
+                    break
+                text.append(line)
+                kept += len(line) + 1
         doc = rng.sample(DEBRIS_TOP, 3) + text + rng.sample(DEBRIS_BOTTOM, 3)
         data = ("\n".join(doc) + "\n").encode("utf-8")
         sub = out / f"{i // 1000:04d}"
