@@ -31,7 +31,7 @@ from importlib import resources
 import numpy as np
 import yaml
 
-from copydesk.corpus import CorpusStats
+from copydesk.corpus import CorpusStats, line_key
 
 _WORD = re.compile(r"\w+")
 _END_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
@@ -275,11 +275,21 @@ def _headline_shaped(line: str, words: int, ends: bool) -> bool:
     return bool(alpha) and sum(1 for t in alpha if t[:1].isupper()) >= HEADLINE_CAPS * len(alpha)
 
 
+def doc_frequencies(lines: list[str], stats: CorpusStats | None) -> list[int] | None:
+    """Each line's run-level document frequency (None without enough run statistics), so
+    ``light_candidates`` and ``line_features`` hash every line once."""
+    if stats is None or stats.n_docs < MIN_DOCS_FOR_DF:
+        return None
+    freq = stats.key_frequency
+    return [freq(line_key(line)) for line in lines]
+
+
 def line_features(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
-    sc: Scan | None = None,
+    sc: Scan | None = None, dfs: list[int] | None = None,
 ) -> tuple[list[list[float]], list[LineInfo]]:
-    """Feature vectors (order: FEATURES) and raw measurements for every line."""
+    """Feature vectors (order: FEATURES) and raw measurements for every line (``dfs``:
+    ``doc_frequencies(lines, stats)`` when already computed)."""
     sc = sc or scan(lines)
     n = len(lines)
     _, stop = pick_stoplist(lines)
@@ -292,7 +302,8 @@ def line_features(
     keys = [line.strip().casefold() for line in lines]
     counts = Counter(keys)
     title_toks = _title_tokens(title)
-    use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
+    if dfs is None:
+        dfs = doc_frequencies(lines, stats)
     log_n = math.log1p(n)
     n_digits = [len(_DIGIT.findall(line)) for line in lines]
     table_run = _runs([d >= 2 and len(_NUM_TOKEN.findall(line)) >= 2
@@ -308,7 +319,7 @@ def line_features(
         caps = sum(1 for t in alpha if t[:1].isupper())
         category, covered, label = sc.ui[i]
         dist = 0 if start <= i <= end else (start - i if i < start else i - end)
-        df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
+        df_share = (dfs[i] - 1) / (stats.n_docs - 1) if dfs is not None else 0.0
         df_share = max(0.0, df_share)
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
         sim = _title_sim(keys[i], title_toks) if title_toks else 0.0
@@ -417,14 +428,16 @@ def gate_says_dump(f: dict[str, float], gate: dict[str, float]) -> bool:
 
 
 def light_candidates(
-    lines: list[str], sc: Scan, labels: list[str | None], stats: CorpusStats | None = None
+    lines: list[str], sc: Scan, labels: list[str | None], stats: CorpusStats | None = None,
+    dfs: list[int] | None = None,
 ) -> set[int]:
     """Lines the precision-first regime may remove: before the first or after the last prose
     line, UI-lexicon lines that are the whole line or a label ("Read more: ..."), lexicon hits
     on the last lines, and lines recurring across the run. Everything else is kept unscored."""
     start, end = sc.extent
     n = len(labels)
-    use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
+    if dfs is None:
+        dfs = doc_frequencies(lines, stats)
     out = set()
     for i, label in enumerate(labels):
         if label is not None:
@@ -432,7 +445,7 @@ def light_candidates(
         category, covered, is_label = sc.ui[i]
         if (i < start or i > end
                 or (category and (is_label or sc.n_words[i] <= covered + 2 or i >= n - 3))
-                or (use_df and stats.doc_frequency(lines[i]) > 1)):
+                or (dfs is not None and dfs[i] > 1)):
             out.add(i)
     return out
 
@@ -489,12 +502,13 @@ def says_ui(sc: Scan, i: int) -> bool:
 def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
+    dfs: list[int] | None = None,
 ) -> tuple[list[float], _Contributions, list[list[float]], list[LineInfo], float]:
     """P(body) per line, stage-1 contributions (computed on access), feature rows,
     measurements and threshold."""
     model = model or load_model()
     sc = sc or scan(lines)
-    rows, infos = line_features(lines, title=title, stats=stats, sc=sc)
+    rows, infos = line_features(lines, title=title, stats=stats, sc=sc, dfs=dfs)
     if heavy is None:
         heavy = is_page_dump(sc, model["gate"])
     part = model["heavy" if heavy else "light"]
@@ -585,7 +599,8 @@ def find_boilerplate(
     model = load_model()
     sc = scan(lines)
     heavy = is_page_dump(sc, model["gate"])
-    allowed = None if heavy else light_candidates(lines, sc, labels, stats)
+    dfs = doc_frequencies(lines, stats)
+    allowed = None if heavy else light_candidates(lines, sc, labels, stats, dfs)
     sections = link_sections(sc, labels, model.get("sections"))
     in_section = {i: (start, cat) for start, end, cat in sections for i in range(start, end)}
     if sections and allowed is not None:
@@ -593,7 +608,7 @@ def find_boilerplate(
     if allowed is not None and not allowed:
         return {}
     probs, contribs, rows, infos, threshold = score_lines(
-        lines, title=title, stats=stats, model=model, sc=sc, heavy=heavy
+        lines, title=title, stats=stats, model=model, sc=sc, heavy=heavy, dfs=dfs
     )
     drop = {i for i, p in enumerate(probs) if p < threshold} | set(in_section)
     start, end = sc.region

@@ -60,7 +60,11 @@ class CorpusStats:
 
     def doc_frequency(self, line: str) -> int:
         """In how many documents of the run this line appears."""
-        return self.line_docs.get(line_key(line), 1 if self.pruned else 0)
+        return self.key_frequency(line_key(line))
+
+    def key_frequency(self, key: int) -> int:
+        """``doc_frequency`` of the line whose ``line_key`` is ``key`` (computed once, reused)."""
+        return self.line_docs.get(key, 1 if self.pruned else 0)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> CorpusStats:
