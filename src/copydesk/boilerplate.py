@@ -27,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 import yaml
@@ -45,6 +47,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NUM_TOKEN = re.compile(r"(?<!\w)[-+$€£¥]?\d[\d,.:%]*(?!\w)")
 _PUNCT = "\"'“”‘’«»()[].,;:!?-–—"
 _NO_UI: tuple[None, int, bool] = (None, 0, False)
+_REPEAT_PUNCT = repeat(_PUNCT)  # str.strip's second argument, for map()
+_first_char = itemgetter(0)
 
 PROSE_MIN_WORDS = 7
 SHORT_LINE_WORDS = 5
@@ -69,8 +73,9 @@ STAGE2 = (
 
 # --------------------------------------------------------------------------- data files
 @lru_cache(maxsize=1)
-def _stoplists() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]], tuple[frozenset, ...]]:
-    """Language names, word -> indices of the stoplists holding it, and the stoplists."""
+def _stoplists() -> tuple[tuple[str, ...], dict[str, bytes], tuple[frozenset, ...]]:
+    """Language names, word -> indices of the stoplists holding it (as bytes: fewer than 256
+    lists, counted with one ``np.bincount``), and the stoplists."""
     import justext
 
     names = tuple(sorted(justext.get_stoplists()))
@@ -79,7 +84,8 @@ def _stoplists() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]], tuple[fro
     for i, words in enumerate(lists):
         for w in words:
             index.setdefault(w, []).append(i)
-    return names, {w: tuple(v) for w, v in index.items()}, lists
+    assert len(names) <= 256
+    return names, {w: bytes(v) for w, v in index.items()}, lists
 
 
 @lru_cache(maxsize=1)
@@ -109,21 +115,22 @@ def load_model() -> dict:
 
 
 # --------------------------------------------------------------------------- features
-def pick_stoplist(lines: list[str], sample: int = 120) -> tuple[str, frozenset[str]]:
-    """The stoplist (language) covering most of the document's first distinct words."""
+def pick_stoplist(
+    lines: list[str], sample: int = 120, words: list[list[str]] | None = None
+) -> tuple[str, frozenset[str]]:
+    """The stoplist (language) covering most of the document's first distinct words (whole
+    lines until ``sample`` are seen). ``words``: each line's ``casefold().split()``, if known."""
     names, index, lists = _stoplists()
     seen: set[str] = set()
-    counts = [0] * len(names)
-    for line in lines:
-        for w in line.casefold().split():
-            if w in seen:
-                continue
-            seen.add(w)
-            for j in index.get(w, ()):
-                counts[j] += 1
+    for i, line in enumerate(lines):
+        seen.update(words[i] if words is not None else line.casefold().split())
         if len(seen) >= sample:
             break
-    best = max(range(len(counts)), key=counts.__getitem__) if any(counts) else names.index("English")
+    hits = b"".join(filter(None, map(index.get, seen)))
+    if not hits:
+        best = names.index("English")
+    else:  # argmax: the first of equal counts, as max() would
+        best = int(np.bincount(np.frombuffer(hits, dtype=np.uint8), minlength=len(names)).argmax())
     return names[best], lists[best]
 
 
@@ -292,7 +299,6 @@ def line_features(
     ``doc_frequencies(lines, stats)`` when already computed)."""
     sc = sc or scan(lines)
     n = len(lines)
-    _, stop = pick_stoplist(lines)
     n_words, ends, prose = sc.n_words, sc.ends, sc.prose
     start, end = sc.region
     runs = _short_runs(n_words)
@@ -300,6 +306,9 @@ def line_features(
     total_words = sum(n_words) or 1
     doc_prose = sum(w for w, p in zip(n_words, prose, strict=True) if p) / total_words
     keys = [line.strip().casefold() for line in lines]
+    low_words = [key.split() for key in keys]
+    _, stop = pick_stoplist(lines, words=low_words)
+    is_stop = stop.__contains__
     counts = Counter(keys)
     title_toks = _title_tokens(title)
     if dfs is None:
@@ -314,9 +323,10 @@ def line_features(
     rows, infos = [], []
     for i, line in enumerate(lines):
         w = n_words[i]
-        low = [t.strip(_PUNCT) for t in keys[i].split()]
-        alpha = [t for t in line.split() if not t.isdigit()]
-        caps = sum(1 for t in alpha if t[:1].isupper())
+        toks = line.split()
+        # Capitalised words among the non-number ones (a number's first character is no capital).
+        n_alpha = len(toks) - sum(map(str.isdigit, toks))
+        caps = sum(map(str.isupper, map(_first_char, toks)))
         category, covered, label = sc.ui[i]
         dist = 0 if start <= i <= end else (start - i if i < start else i - end)
         df_share = (dfs[i] - 1) / (stats.n_docs - 1) if dfs is not None else 0.0
@@ -328,8 +338,8 @@ def line_features(
             float(ends[i]),
             float(line.endswith(":")),
             min(1.0, len(_INNER_PUNCT.findall(line)) / max(w, 1) * 5),
-            sum(1 for t in low if t in stop) / w if w else 0.0,
-            caps / len(alpha) if alpha else 0.0,
+            sum(map(is_stop, map(str.strip, low_words[i], _REPEAT_PUNCT))) / w if w else 0.0,
+            caps / n_alpha if n_alpha else 0.0,
             float(len(line) >= 4 and line.isupper()),
             min(1.0, n_digits[i] / max(len(line), 1) * 5),
             min(3.0, float(len(_SEPARATORS.findall(line)))),
