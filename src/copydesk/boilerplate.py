@@ -56,7 +56,6 @@ HEADLINE_MAX_WORDS = 20
 HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
-SMALL_DOC_LINES = 40  # fewer lines than this are scored without numpy (same sums)
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
 
 FEATURES = (
@@ -375,12 +374,26 @@ def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
     return part["intercept"] + sum(contrib), contrib
 
 
+_FOLDED: dict[int, tuple[dict, np.ndarray, float]] = {}
+
+
+def _folded(part: dict) -> tuple[np.ndarray, float]:
+    """The model part's scaler folded into its weights: (coef / scale, intercept - that @ mean),
+    computed once per part (the entry holds the part, so its id is not reused)."""
+    hit = _FOLDED.get(id(part))
+    if hit is None or hit[0] is not part:
+        coef = np.asarray(part["coef"], dtype=float) / np.asarray(part["scale"], dtype=float)
+        bias = part["intercept"] - float(coef @ np.asarray(part["mean"], dtype=float))
+        hit = _FOLDED[id(part)] = (part, coef, bias)
+    return hit[1], hit[2]
+
+
 def _logits(rows: list[list[float]], part: dict) -> list[float]:
-    """Clipped logits of every row at once (the same sums as ``_linear``, vectorised)."""
-    if len(rows) < SMALL_DOC_LINES:  # numpy's fixed cost outweighs the loop
-        return [max(-30.0, min(30.0, _linear(r, part)[0])) for r in rows]
-    coef = np.asarray(part["coef"]) / np.asarray(part["scale"])
-    bias = part["intercept"] - float(coef @ np.asarray(part["mean"]))
+    """Clipped logits of every row at once (the same sums as ``_linear``, vectorised; with the
+    folded weights cached, as cheap as a Python loop on a few lines)."""
+    if not rows:
+        return []
+    coef, bias = _folded(part)
     return np.clip(np.asarray(rows, dtype=float) @ coef + bias, -30.0, 30.0).tolist()
 
 
