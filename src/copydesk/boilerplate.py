@@ -41,7 +41,9 @@ _INNER_PUNCT = re.compile(r"[,;:.](?=\s)")
 _SEPARATORS = re.compile(r"[|•›»«·/>]|\s[-–—]\s")
 _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
-_STRIP = re.compile(r"^[\W_]+|[\W_]+$")
+_STRIP = re.compile(r"^[\W_]+|[\W_]+$")  # reference for _strip_nonword
+_SENTENCE_MARKS = frozenset(".!?。！？…")  # _END_SENTENCE without a regex: _ends_sentence
+_CLOSERS = "\"'”’»)]"
 _DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NUM_TOKEN = re.compile(r"(?<!\w)[-+$€£¥]?\d[\d,.:%]*(?!\w)")
@@ -138,7 +140,7 @@ def ui_match(line: str) -> tuple[str | None, int, bool]:
 
     A label is a phrase followed by ``:`` or ``|`` ("Read more: ...", "[Related: ...]").
     """
-    norm = _STRIP.sub("", line.casefold())
+    norm = _strip_nonword(line.casefold())
     if not norm or norm[0].isdigit():
         return None, 0, False
     pattern, category_of, firsts = _ui_lexicon()
@@ -150,6 +152,24 @@ def ui_match(line: str) -> tuple[str | None, int, bool]:
     phrase = m.group(0)
     label = phrase.endswith(":") or norm[m.end():].lstrip()[:1] in (":", "|")
     return category_of[phrase], max(1, len(_WORD.findall(phrase))), label
+
+
+def _strip_nonword(s: str) -> str:
+    """``_STRIP.sub("", s)``: no non-alphanumeric character (``[\\W_]``) at either end."""
+    if s[:1].isalnum() and s[-1:].isalnum():
+        return s
+    i, j = 0, len(s)
+    while i < j and not s[i].isalnum():
+        i += 1
+    while j > i and not s[j - 1].isalnum():
+        j -= 1
+    return s[i:j]
+
+
+def _ends_sentence(line: str) -> bool:
+    """``_END_SENTENCE.search(line)``: a sentence mark, then closing quotes or brackets, then
+    whitespace, at the end (marks, closers and whitespace are disjoint sets)."""
+    return line.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
 def ui_hit(line: str) -> tuple[str | None, int]:
@@ -221,7 +241,7 @@ def _n_words(line: str) -> int:
 def scan(lines: list[str]) -> Scan:
     """Word counts, sentence ends, prose flags, the densest prose region and UI-lexicon hits."""
     n_words = [_n_words(line) for line in lines]
-    ends = [bool(_END_SENTENCE.search(line)) for line in lines]
+    ends = [_ends_sentence(line) for line in lines]
     prose = [w >= PROSE_MIN_WORDS and (e or w >= 20) for w, e in zip(n_words, ends, strict=True)]
     region = densest_region([w if p else -5.0 for w, p in zip(n_words, prose, strict=True)])
     ui = [ui_match(line) if w <= UI_MAX_WORDS else _NO_UI for line, w in zip(lines, n_words, strict=True)]
