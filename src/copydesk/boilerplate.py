@@ -24,7 +24,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from itertools import repeat
@@ -33,7 +33,7 @@ from operator import itemgetter
 import numpy as np
 import yaml
 
-from copydesk.corpus import CorpusStats, line_key
+from copydesk.corpus import CorpusStats, words_key
 
 _WORD = re.compile(r"\w+")
 _END_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
@@ -204,6 +204,19 @@ class LineInfo:
     df_share: float
 
 
+class _Infos:
+    """``LineInfo`` of line i, built on access (only the lines explained need one)."""
+
+    def __init__(self, *columns: list) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __getitem__(self, i: int) -> LineInfo:
+        return LineInfo(*(column[i] for column in self.columns))
+
+
 @dataclass
 class Scan:
     """Cheap whole-document measurements: enough for the fast path and the regime gate."""
@@ -213,6 +226,7 @@ class Scan:
     prose: list[bool]
     region: tuple[int, int]
     ui: list[tuple[str | None, int, bool]]
+    words: list[list[str]] | None = field(default=None, repr=False)  # each line's str.split()
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -231,8 +245,8 @@ class Scan:
         return dict(ui_lines=ui, ui_share=ui / n, short_share=short / n, menu_share=menu_lines / n)
 
 
-def _n_words(line: str) -> int:
-    words = len(line.split())
+def _n_words(line: str, split: list[str] | None = None) -> int:
+    words = len(line.split() if split is None else split)
     if words < 4 and len(line) > 12 and _CJK.search(line):
         return len(line) // 3
     return words
@@ -240,12 +254,13 @@ def _n_words(line: str) -> int:
 
 def scan(lines: list[str]) -> Scan:
     """Word counts, sentence ends, prose flags, the densest prose region and UI-lexicon hits."""
-    n_words = [_n_words(line) for line in lines]
+    words = [line.split() for line in lines]
+    n_words = [_n_words(line, split) for line, split in zip(lines, words, strict=True)]
     ends = [_ends_sentence(line) for line in lines]
     prose = [w >= PROSE_MIN_WORDS and (e or w >= 20) for w, e in zip(n_words, ends, strict=True)]
     region = densest_region([w if p else -5.0 for w, p in zip(n_words, prose, strict=True)])
     ui = [ui_match(line) if w <= UI_MAX_WORDS else _NO_UI for line, w in zip(lines, n_words, strict=True)]
-    return Scan(n_words, ends, prose, region, ui)
+    return Scan(n_words, ends, prose, region, ui, words)
 
 
 def _title_tokens(title: str | None) -> set[str]:
@@ -293,27 +308,31 @@ def _runs(flags: list[bool]) -> list[int]:
     return out
 
 
-def _headline_shaped(line: str, words: int, ends: bool) -> bool:
+def _headline_shaped(line: str, words: int, ends: bool, split: list[str] | None = None) -> bool:
     """Longer than a short line, no sentence end, mostly capitalised words: a headline."""
     if ends or not SHORT_LINE_WORDS < words <= HEADLINE_MAX_WORDS:
         return False
-    alpha = [t for t in line.split() if t[:1].isalpha()]
+    alpha = [t for t in (line.split() if split is None else split) if t[:1].isalpha()]
     return bool(alpha) and sum(1 for t in alpha if t[:1].isupper()) >= HEADLINE_CAPS * len(alpha)
 
 
-def doc_frequencies(lines: list[str], stats: CorpusStats | None) -> list[int] | None:
+def doc_frequencies(
+    lines: list[str], stats: CorpusStats | None, words: list[list[str]] | None = None
+) -> list[int] | None:
     """Each line's run-level document frequency (None without enough run statistics), so
-    ``light_candidates`` and ``line_features`` hash every line once."""
+    ``light_candidates`` and ``line_features`` hash every line once (``words``: each line's
+    ``str.split()``, e.g. ``Scan.words``)."""
     if stats is None or stats.n_docs < MIN_DOCS_FOR_DF:
         return None
-    freq = stats.key_frequency
-    return [freq(line_key(line)) for line in lines]
+    if words is None:
+        words = [line.split() for line in lines]
+    return list(map(stats.key_frequency, map(words_key, words)))
 
 
 def line_features(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     sc: Scan | None = None, dfs: list[int] | None = None,
-) -> tuple[list[list[float]], list[LineInfo]]:
+) -> tuple[list[list[float]], _Infos]:
     """Feature vectors (order: FEATURES) and raw measurements for every line (``dfs``:
     ``doc_frequencies(lines, stats)`` when already computed)."""
     sc = sc or scan(lines)
@@ -330,19 +349,20 @@ def line_features(
     is_stop = stop.__contains__
     counts = Counter(keys)
     title_toks = _title_tokens(title)
+    words = sc.words if sc.words is not None else [line.split() for line in lines]
     if dfs is None:
-        dfs = doc_frequencies(lines, stats)
+        dfs = doc_frequencies(lines, stats, words)
     log_n = math.log1p(n)
     n_digits = [len(_DIGIT.findall(line)) for line in lines]
     table_run = _runs([d >= 2 and len(_NUM_TOKEN.findall(line)) >= 2
                        for line, d in zip(lines, n_digits, strict=True)])
     # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
-    headline_run = _runs([_headline_shaped(line, w, e)
-                          for line, w, e in zip(lines, n_words, ends, strict=True)])
-    rows, infos = [], []
+    headline_run = _runs([_headline_shaped(line, w, e, split)
+                          for line, w, e, split in zip(lines, n_words, ends, words, strict=True)])
+    rows, dists, df_shares = [], [], []
     for i, line in enumerate(lines):
         w = n_words[i]
-        toks = line.split()
+        toks = words[i]
         # Capitalised words among the non-number ones (a number's first character is no capital).
         n_alpha = len(toks) - sum(map(str.isdigit, toks))
         caps = sum(map(str.isupper, map(_first_char, toks)))
@@ -380,8 +400,9 @@ def line_features(
             math.log1p(table_run[i]),
             math.log1p(headline_run[i]),
         ])
-        infos.append(LineInfo(w, prose[i], category, runs[i], dist, df_share))
-    return rows, infos
+        dists.append(dist)
+        df_shares.append(df_share)
+    return rows, _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
 
 
 # --------------------------------------------------------------------------- model
@@ -480,7 +501,7 @@ def light_candidates(
     start, end = sc.extent
     n = len(labels)
     if dfs is None:
-        dfs = doc_frequencies(lines, stats)
+        dfs = doc_frequencies(lines, stats, sc.words)
     out = set()
     for i, label in enumerate(labels):
         if label is not None:
@@ -546,7 +567,7 @@ def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
     dfs: list[int] | None = None,
-) -> tuple[list[float], _Contributions, list[list[float]], list[LineInfo], float]:
+) -> tuple[list[float], _Contributions, list[list[float]], _Infos, float]:
     """P(body) per line, stage-1 contributions (computed on access), feature rows,
     measurements and threshold."""
     model = model or load_model()
@@ -614,7 +635,7 @@ def categorise(info: LineInfo) -> str:
     return "boilerplate"
 
 
-def _heading_between_paragraphs(i: int, drop: set[int], infos: list[LineInfo]) -> bool:
+def _heading_between_paragraphs(i: int, drop: set[int], infos: _Infos) -> bool:
     """jusText-style context: a short, non-UI line whose kept neighbours are both prose."""
     info = infos[i]
     if info.ui or info.df_share >= 0.1 or info.words > 12 or not 0 < i < len(infos) - 1:
@@ -642,7 +663,7 @@ def find_boilerplate(
     model = load_model()
     sc = scan(lines)
     heavy = is_page_dump(sc, model["gate"])
-    dfs = doc_frequencies(lines, stats)
+    dfs = doc_frequencies(lines, stats, sc.words)
     allowed = None if heavy else light_candidates(lines, sc, labels, stats, dfs)
     sections = link_sections(sc, labels, model.get("sections"))
     in_section = {i: (start, cat) for start, end, cat in sections for i in range(start, end)}
