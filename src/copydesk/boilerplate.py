@@ -359,49 +359,63 @@ def line_features(
     # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
     headline_run = _runs([_headline_shaped(line, w, e, split)
                           for line, w, e, split in zip(lines, n_words, ends, words, strict=True)])
-    rows, dists, df_shares = [], [], []
-    for i, line in enumerate(lines):
-        w = n_words[i]
-        toks = words[i]
-        # Capitalised words among the non-number ones (a number's first character is no capital).
+    # Column by column (each a comprehension over the lines), then transposed into rows.
+    dists = [0 if start <= i <= end else (start - i if i < start else i - end) for i in range(n)]
+    if dfs is not None:
+        denom = stats.n_docs - 1
+        df_shares = [max(0.0, (d - 1) / denom) for d in dfs]
+    else:
+        df_shares = [0.0] * n
+    # Capitalised words among the non-number ones (a number's first character is no capital).
+    caps = []
+    for toks in words:
         n_alpha = len(toks) - sum(map(str.isdigit, toks))
-        caps = sum(map(str.isupper, map(_first_char, toks)))
-        category, covered, label = sc.ui[i]
-        dist = 0 if start <= i <= end else (start - i if i < start else i - end)
-        df_share = (dfs[i] - 1) / (stats.n_docs - 1) if dfs is not None else 0.0
-        df_share = max(0.0, df_share)
+        caps.append(sum(map(str.isupper, map(_first_char, toks))) / n_alpha if n_alpha else 0.0)
+    # Mean length of the (up to) two lines either side, summed in the order i-2, i-1, i+1, i+2.
+    nb_words = []
+    for i in range(n):
+        if 2 <= i < n - 2:
+            nb_words.append(sum((log_words[i - 2], log_words[i - 1], log_words[i + 1],
+                                 log_words[i + 2])) / 4)
+            continue
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
-        sim = _title_sim(keys[i], title_toks) if title_toks else 0.0
-        rows.append([
-            log_words[i],
-            float(ends[i]),
-            float(line.endswith(":")),
-            min(1.0, len(_INNER_PUNCT.findall(line)) / max(w, 1) * 5),
-            sum(map(is_stop, map(str.strip, low_words[i], _REPEAT_PUNCT))) / w if w else 0.0,
-            caps / n_alpha if n_alpha else 0.0,
-            float(len(line) >= 4 and line.isupper()),
-            min(1.0, n_digits[i] / max(len(line), 1) * 5),
-            min(3.0, float(len(_SEPARATORS.findall(line)))),
-            float(bool(_LINKLIKE.search(line))),
-            float(bool(_BULLET.match(line))),
-            float(category is not None),
-            float(category is not None and (w <= covered + 2 or label)),
-            sim,
-            float(counts[keys[i]] > 1),
-            df_share,
-            i / max(n - 1, 1),
-            float(dist == 0),
-            math.log1p(dist),
-            math.log1p(runs[i]),
-            sum(nb) / len(nb) if nb else 0.0,
-            float(0 < i < n - 1 and prose[i - 1] and prose[i + 1]),
-            doc_prose,
-            log_n,
-            math.log1p(table_run[i]),
-            math.log1p(headline_run[i]),
-        ])
-        dists.append(dist)
-        df_shares.append(df_share)
+        nb_words.append(sum(nb) / len(nb) if nb else 0.0)
+    between = [0.0] * min(n, 2)  # a line between two prose lines (not the first or last)
+    between[1:1] = [float(a and b) for a, b in zip(prose, prose[2:], strict=False)]
+    pos_scale = max(n - 1, 1)
+    inner, seps, link, bullet = (_INNER_PUNCT.findall, _SEPARATORS.findall, _LINKLIKE.search,
+                                 _BULLET.match)
+    columns = [
+        log_words,
+        [float(e) for e in ends],
+        [float(line.endswith(":")) for line in lines],
+        [min(1.0, len(inner(line)) / max(w, 1) * 5) for line, w in zip(lines, n_words, strict=True)],
+        [sum(map(is_stop, map(str.strip, low, _REPEAT_PUNCT))) / w if w else 0.0
+         for low, w in zip(low_words, n_words, strict=True)],
+        caps,
+        [float(len(line) >= 4 and line.isupper()) for line in lines],
+        [min(1.0, d / max(len(line), 1) * 5) for line, d in zip(lines, n_digits, strict=True)],
+        [min(3.0, float(len(seps(line)))) for line in lines],
+        [float(bool(link(line))) for line in lines],
+        [float(bool(bullet(line))) for line in lines],
+        [float(category is not None) for category, _, _ in sc.ui],
+        [float(category is not None and (w <= covered + 2 or label))
+         for (category, covered, label), w in zip(sc.ui, n_words, strict=True)],
+        [_title_sim(key, title_toks) for key in keys] if title_toks else [0.0] * n,
+        [float(counts[key] > 1) for key in keys],
+        df_shares,
+        [i / pos_scale for i in range(n)],
+        [float(dist == 0) for dist in dists],
+        [math.log1p(dist) for dist in dists],
+        [math.log1p(r) for r in runs],
+        nb_words,
+        between,
+        [doc_prose] * n,
+        [log_n] * n,
+        [math.log1p(r) for r in table_run],
+        [math.log1p(r) for r in headline_run],
+    ]
+    rows = list(map(list, zip(*columns, strict=True)))
     return rows, _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
 
 
