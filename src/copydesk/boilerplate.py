@@ -39,6 +39,7 @@ _WORD = re.compile(r"\w+")
 _END_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
 _INNER_PUNCT = re.compile(r"[,;:.](?=\s)")
 _SEPARATORS = re.compile(r"[|•›»«·/>]|\s[-–—]\s")
+_SEPARATOR_CHARS = re.compile(r"[|•›»«·/>\-–—]")  # in every _SEPARATORS match: a cheap pre-test
 _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
 _STRIP = re.compile(r"^[\W_]+|[\W_]+$")  # reference for _strip_nonword
@@ -214,7 +215,8 @@ class _Infos:
         return len(self.columns[0])
 
     def __getitem__(self, i: int) -> LineInfo:
-        return LineInfo(*(column[i] for column in self.columns))
+        words, prose, ui, short_run, dist, df_share = self.columns
+        return LineInfo(words[i], prose[i], ui[i], short_run[i], dist[i], df_share[i])
 
 
 @dataclass
@@ -385,6 +387,7 @@ def line_features(
     pos_scale = max(n - 1, 1)
     inner, seps, link, bullet = (_INNER_PUNCT.findall, _SEPARATORS.findall, _LINKLIKE.search,
                                  _BULLET.match)
+    any_sep = _SEPARATOR_CHARS.search
     columns = [
         log_words,
         [float(e) for e in ends],
@@ -395,7 +398,7 @@ def line_features(
         caps,
         [float(len(line) >= 4 and line.isupper()) for line in lines],
         [min(1.0, d / max(len(line), 1) * 5) for line, d in zip(lines, n_digits, strict=True)],
-        [min(3.0, float(len(seps(line)))) for line in lines],
+        [min(3.0, float(len(seps(line)))) if any_sep(line) else 0.0 for line in lines],
         [float(bool(link(line))) for line in lines],
         [float(bool(bullet(line))) for line in lines],
         [float(category is not None) for category, _, _ in sc.ui],
@@ -475,17 +478,22 @@ def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float
     i_region, i_dist, i_words = FEATURES.index("in_region"), FEATURES.index("dist"), 0
     evidence = [max(-4.0, min(4.0, z)) * rows[i][i_words] for i, z in enumerate(logits)]
     start, end = densest_region(evidence)
-    out = []
-    for i in range(n):
-        prev = logits[i - 1] if i > 0 else -3.0
-        nxt = logits[i + 1] if i < n - 1 else -3.0
-        win = logits[max(0, i - 3): i + 4]
-        row = rows[i]
-        core_dist = 0 if start <= i <= end else (start - i if i < start else i - end)
-        out.append([logits[i], prev, nxt, sum(win) / len(win), row[i_region], row[i_dist],
-                    row[i_words], float(core_dist == 0), math.log1p(core_dist),
-                    float(i > end)])
-    return out
+    core_dists = [0 if start <= i <= end else (start - i if i < start else i - end)
+                  for i in range(n)]
+    windows = (logits[max(0, i - 3): i + 4] for i in range(n))
+    columns = [
+        logits,
+        [-3.0, *logits[:-1]] if n else [],
+        [*logits[1:], -3.0] if n else [],
+        [sum(win) / len(win) for win in windows],
+        [row[i_region] for row in rows],
+        [row[i_dist] for row in rows],
+        [row[i_words] for row in rows],
+        [float(d == 0) for d in core_dists],
+        [math.log1p(d) for d in core_dists],
+        [float(i > end) for i in range(n)],
+    ]
+    return list(map(list, zip(*columns, strict=True)))
 
 
 def is_page_dump(sc: Scan, gate: dict[str, float]) -> bool:
