@@ -145,7 +145,8 @@ def ui_match(line: str) -> tuple[str | None, int, bool]:
     if not norm or norm[0].isdigit():
         return None, 0, False
     pattern, category_of, firsts = _ui_lexicon()
-    if _first_word(norm) not in firsts and not _CJK.match(norm):
+    # norm starts with an alphanumeric character: its first word is _first_word(norm)
+    if norm.split(None, 1)[0].rstrip(":|,.;!?»") not in firsts and not _CJK.match(norm):
         return None, 0, False
     m = pattern.match(norm)
     if not m:
@@ -269,12 +270,16 @@ def _title_tokens(title: str | None) -> set[str]:
     return {w.casefold() for w in _WORD.findall(title or "")}
 
 
-def _title_sim(key: str, title_toks: set[str]) -> float:
-    """Jaccard overlap of a (casefolded) line's words with the title's."""
+def _title_sims(words: list[list[str]], title_toks: set[str]) -> list[float]:
+    """Jaccard overlap of each line's words (casefolded, split) with the title's."""
     if not title_toks:
-        return 0.0
-    toks = {t.strip(_PUNCT) for t in key.split()}
-    return len(toks & title_toks) / len(toks | title_toks) if toks else 0.0
+        return [0.0] * len(words)
+    n_title, sims = len(title_toks), []
+    for split in words:
+        toks = set(map(str.strip, split, _REPEAT_PUNCT))
+        shared = len(toks & title_toks)
+        sims.append(shared / (len(toks) + n_title - shared) if toks else 0.0)
+    return sims
 
 
 def _short_runs(n_words: list[int]) -> list[int]:
@@ -404,7 +409,7 @@ def line_features(
         [float(category is not None) for category, _, _ in sc.ui],
         [float(category is not None and (w <= covered + 2 or label))
          for (category, covered, label), w in zip(sc.ui, n_words, strict=True)],
-        [_title_sim(key, title_toks) for key in keys] if title_toks else [0.0] * n,
+        _title_sims(low_words, title_toks),
         [float(counts[key] > 1) for key in keys],
         df_shares,
         [i / pos_scale for i in range(n)],
