@@ -67,6 +67,7 @@ FEATURES = (
     "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
     "table_run", "headline_run",
 )
+_FEATURE_INDEX = {name: k for k, name in enumerate(FEATURES)}
 STAGE2 = (
     "logit", "prev", "next", "window", "in_region", "dist", "words", "in_core", "core_dist",
     "after_core",
@@ -315,6 +316,13 @@ def _runs(flags: list[bool]) -> list[int]:
     return out
 
 
+def _two_numbers(line: str) -> bool:
+    """``len(_NUM_TOKEN.findall(line)) >= 2``, stopping at the second number (a match is never
+    empty, so findall's next match is the first from the end of the previous one)."""
+    first = _NUM_TOKEN.search(line)
+    return first is not None and _NUM_TOKEN.search(line, first.end()) is not None
+
+
 def _headline_shaped(line: str, words: int, ends: bool, split: list[str] | None = None) -> bool:
     """Longer than a short line, no sentence end, mostly capitalised words: a headline."""
     if ends or not SHORT_LINE_WORDS < words <= HEADLINE_MAX_WORDS:
@@ -361,7 +369,7 @@ def line_features(
         dfs = doc_frequencies(lines, stats, words)
     log_n = math.log1p(n)
     n_digits = [len(_DIGIT.findall(line)) for line in lines]
-    table_run = _runs([d >= 2 and len(_NUM_TOKEN.findall(line)) >= 2
+    table_run = _runs([d >= 2 and _two_numbers(line)
                        for line, d in zip(lines, n_digits, strict=True)])
     # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
     headline_run = _runs([_headline_shaped(line, w, e, split)
@@ -641,7 +649,7 @@ _DESCRIBE = {
 
 def _describe(name: str, info: LineInfo, row: list[float]) -> str:
     describe = _DESCRIBE.get(name)
-    return describe(info, row[FEATURES.index(name)]) if describe else name
+    return describe(info, row[_FEATURE_INDEX[name]]) if describe else name
 
 
 def explain(p_body: float, contrib: list[float], info: LineInfo, row: list[float]) -> str:
