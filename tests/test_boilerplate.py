@@ -263,3 +263,18 @@ def test_vectorised_scores_match_the_explained_terms(dump: list[str]) -> None:
         z = max(-30.0, min(30.0, _linear(r2, part["stage2"])[0]))
         assert abs(p - 1 / (1 + 2.718281828459045 ** -z)) < 1e-9
         assert abs(part["stage1"]["intercept"] + sum(contribs[i]) - _linear(rows[i], part["stage1"])[0]) < 1e-9
+
+
+def test_regex_free_helpers_match_their_patterns() -> None:
+    """_ends_sentence and _strip_nonword agree with the regexes they replace."""
+    import random
+
+    from copydesk.boilerplate import _END_SENTENCE, _STRIP, _ends_sentence, _strip_nonword
+
+    chars = list(".!?。！？…\"'”’»)]_ \t\u00a0\u3000\u2028-–|ab1é中:([٣²")
+    rnd = random.Random(7)
+    samples = ["", " ", "Done.", "He said: “Yes.” ", "(Read more)", "__x__", "٣ items ²"]
+    samples += ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 8))) for _ in range(5000)]
+    for s in samples:
+        assert _ends_sentence(s) == bool(_END_SENTENCE.search(s)), s
+        assert _strip_nonword(s) == _STRIP.sub("", s), s

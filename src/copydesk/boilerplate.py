@@ -24,27 +24,34 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 import yaml
 
-from copydesk.corpus import CorpusStats
+from copydesk.corpus import CorpusStats, words_key
 
 _WORD = re.compile(r"\w+")
 _END_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
 _INNER_PUNCT = re.compile(r"[,;:.](?=\s)")
 _SEPARATORS = re.compile(r"[|•›»«·/>]|\s[-–—]\s")
+_SEPARATOR_CHARS = re.compile(r"[|•›»«·/>\-–—]")  # in every _SEPARATORS match: a cheap pre-test
 _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
-_STRIP = re.compile(r"^[\W_]+|[\W_]+$")
+_STRIP = re.compile(r"^[\W_]+|[\W_]+$")  # reference for _strip_nonword
+_SENTENCE_MARKS = frozenset(".!?。！？…")  # _END_SENTENCE without a regex: _ends_sentence
+_CLOSERS = "\"'”’»)]"
 _DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NUM_TOKEN = re.compile(r"(?<!\w)[-+$€£¥]?\d[\d,.:%]*(?!\w)")
 _PUNCT = "\"'“”‘’«»()[].,;:!?-–—"
 _NO_UI: tuple[None, int, bool] = (None, 0, False)
+_REPEAT_PUNCT = repeat(_PUNCT)  # str.strip's second argument, for map()
+_first_char = itemgetter(0)
 
 PROSE_MIN_WORDS = 7
 SHORT_LINE_WORDS = 5
@@ -52,7 +59,6 @@ HEADLINE_MAX_WORDS = 20
 HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
-SMALL_DOC_LINES = 40  # fewer lines than this are scored without numpy (same sums)
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
 
 FEATURES = (
@@ -61,6 +67,7 @@ FEATURES = (
     "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
     "table_run", "headline_run",
 )
+_FEATURE_INDEX = {name: k for k, name in enumerate(FEATURES)}
 STAGE2 = (
     "logit", "prev", "next", "window", "in_region", "dist", "words", "in_core", "core_dist",
     "after_core",
@@ -69,8 +76,9 @@ STAGE2 = (
 
 # --------------------------------------------------------------------------- data files
 @lru_cache(maxsize=1)
-def _stoplists() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]], tuple[frozenset, ...]]:
-    """Language names, word -> indices of the stoplists holding it, and the stoplists."""
+def _stoplists() -> tuple[tuple[str, ...], dict[str, bytes], tuple[frozenset, ...]]:
+    """Language names, word -> indices of the stoplists holding it (as bytes: fewer than 256
+    lists, counted with one ``np.bincount``), and the stoplists."""
     import justext
 
     names = tuple(sorted(justext.get_stoplists()))
@@ -79,7 +87,8 @@ def _stoplists() -> tuple[tuple[str, ...], dict[str, tuple[int, ...]], tuple[fro
     for i, words in enumerate(lists):
         for w in words:
             index.setdefault(w, []).append(i)
-    return names, {w: tuple(v) for w, v in index.items()}, lists
+    assert len(names) <= 256
+    return names, {w: bytes(v) for w, v in index.items()}, lists
 
 
 @lru_cache(maxsize=1)
@@ -109,21 +118,22 @@ def load_model() -> dict:
 
 
 # --------------------------------------------------------------------------- features
-def pick_stoplist(lines: list[str], sample: int = 120) -> tuple[str, frozenset[str]]:
-    """The stoplist (language) covering most of the document's first distinct words."""
+def pick_stoplist(
+    lines: list[str], sample: int = 120, words: list[list[str]] | None = None
+) -> tuple[str, frozenset[str]]:
+    """The stoplist (language) covering most of the document's first distinct words (whole
+    lines until ``sample`` are seen). ``words``: each line's ``casefold().split()``, if known."""
     names, index, lists = _stoplists()
     seen: set[str] = set()
-    counts = [0] * len(names)
-    for line in lines:
-        for w in line.casefold().split():
-            if w in seen:
-                continue
-            seen.add(w)
-            for j in index.get(w, ()):
-                counts[j] += 1
+    for i, line in enumerate(lines):
+        seen.update(words[i] if words is not None else line.casefold().split())
         if len(seen) >= sample:
             break
-    best = max(range(len(counts)), key=counts.__getitem__) if any(counts) else names.index("English")
+    hits = b"".join(filter(None, map(index.get, seen)))
+    if not hits:
+        best = names.index("English")
+    else:  # argmax: the first of equal counts, as max() would
+        best = int(np.bincount(np.frombuffer(hits, dtype=np.uint8), minlength=len(names)).argmax())
     return names[best], lists[best]
 
 
@@ -132,11 +142,12 @@ def ui_match(line: str) -> tuple[str | None, int, bool]:
 
     A label is a phrase followed by ``:`` or ``|`` ("Read more: ...", "[Related: ...]").
     """
-    norm = _STRIP.sub("", line.casefold())
+    norm = _strip_nonword(line.casefold())
     if not norm or norm[0].isdigit():
         return None, 0, False
     pattern, category_of, firsts = _ui_lexicon()
-    if _first_word(norm) not in firsts and not _CJK.match(norm):
+    # norm starts with an alphanumeric character: its first word is _first_word(norm)
+    if norm.split(None, 1)[0].rstrip(":|,.;!?»") not in firsts and not _CJK.match(norm):
         return None, 0, False
     m = pattern.match(norm)
     if not m:
@@ -144,6 +155,24 @@ def ui_match(line: str) -> tuple[str | None, int, bool]:
     phrase = m.group(0)
     label = phrase.endswith(":") or norm[m.end():].lstrip()[:1] in (":", "|")
     return category_of[phrase], max(1, len(_WORD.findall(phrase))), label
+
+
+def _strip_nonword(s: str) -> str:
+    """``_STRIP.sub("", s)``: no non-alphanumeric character (``[\\W_]``) at either end."""
+    if s[:1].isalnum() and s[-1:].isalnum():
+        return s
+    i, j = 0, len(s)
+    while i < j and not s[i].isalnum():
+        i += 1
+    while j > i and not s[j - 1].isalnum():
+        j -= 1
+    return s[i:j]
+
+
+def _ends_sentence(line: str) -> bool:
+    """``_END_SENTENCE.search(line)``: a sentence mark, then closing quotes or brackets, then
+    whitespace, at the end (marks, closers and whitespace are disjoint sets)."""
+    return line.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
 def ui_hit(line: str) -> tuple[str | None, int]:
@@ -178,6 +207,20 @@ class LineInfo:
     df_share: float
 
 
+class _Infos:
+    """``LineInfo`` of line i, built on access (only the lines explained need one)."""
+
+    def __init__(self, *columns: list) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def __getitem__(self, i: int) -> LineInfo:
+        words, prose, ui, short_run, dist, df_share = self.columns
+        return LineInfo(words[i], prose[i], ui[i], short_run[i], dist[i], df_share[i])
+
+
 @dataclass
 class Scan:
     """Cheap whole-document measurements: enough for the fast path and the regime gate."""
@@ -187,6 +230,7 @@ class Scan:
     prose: list[bool]
     region: tuple[int, int]
     ui: list[tuple[str | None, int, bool]]
+    words: list[list[str]] | None = field(default=None, repr=False)  # each line's str.split()
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -205,8 +249,8 @@ class Scan:
         return dict(ui_lines=ui, ui_share=ui / n, short_share=short / n, menu_share=menu_lines / n)
 
 
-def _n_words(line: str) -> int:
-    words = len(line.split())
+def _n_words(line: str, split: list[str] | None = None) -> int:
+    words = len(line.split() if split is None else split)
     if words < 4 and len(line) > 12 and _CJK.search(line):
         return len(line) // 3
     return words
@@ -214,24 +258,29 @@ def _n_words(line: str) -> int:
 
 def scan(lines: list[str]) -> Scan:
     """Word counts, sentence ends, prose flags, the densest prose region and UI-lexicon hits."""
-    n_words = [_n_words(line) for line in lines]
-    ends = [bool(_END_SENTENCE.search(line)) for line in lines]
+    words = [line.split() for line in lines]
+    n_words = [_n_words(line, split) for line, split in zip(lines, words, strict=True)]
+    ends = [_ends_sentence(line) for line in lines]
     prose = [w >= PROSE_MIN_WORDS and (e or w >= 20) for w, e in zip(n_words, ends, strict=True)]
     region = densest_region([w if p else -5.0 for w, p in zip(n_words, prose, strict=True)])
     ui = [ui_match(line) if w <= UI_MAX_WORDS else _NO_UI for line, w in zip(lines, n_words, strict=True)]
-    return Scan(n_words, ends, prose, region, ui)
+    return Scan(n_words, ends, prose, region, ui, words)
 
 
 def _title_tokens(title: str | None) -> set[str]:
     return {w.casefold() for w in _WORD.findall(title or "")}
 
 
-def _title_sim(key: str, title_toks: set[str]) -> float:
-    """Jaccard overlap of a (casefolded) line's words with the title's."""
+def _title_sims(words: list[list[str]], title_toks: set[str]) -> list[float]:
+    """Jaccard overlap of each line's words (casefolded, split) with the title's."""
     if not title_toks:
-        return 0.0
-    toks = {t.strip(_PUNCT) for t in key.split()}
-    return len(toks & title_toks) / len(toks | title_toks) if toks else 0.0
+        return [0.0] * len(words)
+    n_title, sims = len(title_toks), []
+    for split in words:
+        toks = set(map(str.strip, split, _REPEAT_PUNCT))
+        shared = len(toks & title_toks)
+        sims.append(shared / (len(toks) + n_title - shared) if toks else 0.0)
+    return sims
 
 
 def _short_runs(n_words: list[int]) -> list[int]:
@@ -267,22 +316,42 @@ def _runs(flags: list[bool]) -> list[int]:
     return out
 
 
-def _headline_shaped(line: str, words: int, ends: bool) -> bool:
+def _two_numbers(line: str) -> bool:
+    """``len(_NUM_TOKEN.findall(line)) >= 2``, stopping at the second number (a match is never
+    empty, so findall's next match is the first from the end of the previous one)."""
+    first = _NUM_TOKEN.search(line)
+    return first is not None and _NUM_TOKEN.search(line, first.end()) is not None
+
+
+def _headline_shaped(line: str, words: int, ends: bool, split: list[str] | None = None) -> bool:
     """Longer than a short line, no sentence end, mostly capitalised words: a headline."""
     if ends or not SHORT_LINE_WORDS < words <= HEADLINE_MAX_WORDS:
         return False
-    alpha = [t for t in line.split() if t[:1].isalpha()]
+    alpha = [t for t in (line.split() if split is None else split) if t[:1].isalpha()]
     return bool(alpha) and sum(1 for t in alpha if t[:1].isupper()) >= HEADLINE_CAPS * len(alpha)
+
+
+def doc_frequencies(
+    lines: list[str], stats: CorpusStats | None, words: list[list[str]] | None = None
+) -> list[int] | None:
+    """Each line's run-level document frequency (None without enough run statistics), so
+    ``light_candidates`` and ``line_features`` hash every line once (``words``: each line's
+    ``str.split()``, e.g. ``Scan.words``)."""
+    if stats is None or stats.n_docs < MIN_DOCS_FOR_DF:
+        return None
+    if words is None:
+        words = [line.split() for line in lines]
+    return list(map(stats.key_frequency, map(words_key, words)))
 
 
 def line_features(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
-    sc: Scan | None = None,
-) -> tuple[list[list[float]], list[LineInfo]]:
-    """Feature vectors (order: FEATURES) and raw measurements for every line."""
+    sc: Scan | None = None, dfs: list[int] | None = None,
+) -> tuple[list[list[float]], _Infos]:
+    """Feature vectors (order: FEATURES) and raw measurements for every line (``dfs``:
+    ``doc_frequencies(lines, stats)`` when already computed)."""
     sc = sc or scan(lines)
     n = len(lines)
-    _, stop = pick_stoplist(lines)
     n_words, ends, prose = sc.n_words, sc.ends, sc.prose
     start, end = sc.region
     runs = _short_runs(n_words)
@@ -290,58 +359,80 @@ def line_features(
     total_words = sum(n_words) or 1
     doc_prose = sum(w for w, p in zip(n_words, prose, strict=True) if p) / total_words
     keys = [line.strip().casefold() for line in lines]
+    low_words = [key.split() for key in keys]
+    _, stop = pick_stoplist(lines, words=low_words)
+    is_stop = stop.__contains__
     counts = Counter(keys)
     title_toks = _title_tokens(title)
-    use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
+    words = sc.words if sc.words is not None else [line.split() for line in lines]
+    if dfs is None:
+        dfs = doc_frequencies(lines, stats, words)
     log_n = math.log1p(n)
     n_digits = [len(_DIGIT.findall(line)) for line in lines]
-    table_run = _runs([d >= 2 and len(_NUM_TOKEN.findall(line)) >= 2
+    table_run = _runs([d >= 2 and _two_numbers(line)
                        for line, d in zip(lines, n_digits, strict=True)])
     # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
-    headline_run = _runs([_headline_shaped(line, w, e)
-                          for line, w, e in zip(lines, n_words, ends, strict=True)])
-    rows, infos = [], []
-    for i, line in enumerate(lines):
-        w = n_words[i]
-        low = [t.strip(_PUNCT) for t in keys[i].split()]
-        alpha = [t for t in line.split() if not t.isdigit()]
-        caps = sum(1 for t in alpha if t[:1].isupper())
-        category, covered, label = sc.ui[i]
-        dist = 0 if start <= i <= end else (start - i if i < start else i - end)
-        df_share = (stats.doc_frequency(line) - 1) / (stats.n_docs - 1) if use_df else 0.0
-        df_share = max(0.0, df_share)
+    headline_run = _runs([_headline_shaped(line, w, e, split)
+                          for line, w, e, split in zip(lines, n_words, ends, words, strict=True)])
+    # Column by column (each a comprehension over the lines), then transposed into rows.
+    dists = [0 if start <= i <= end else (start - i if i < start else i - end) for i in range(n)]
+    if dfs is not None:
+        denom = stats.n_docs - 1
+        df_shares = [max(0.0, (d - 1) / denom) for d in dfs]
+    else:
+        df_shares = [0.0] * n
+    # Capitalised words among the non-number ones (a number's first character is no capital).
+    caps = []
+    for toks in words:
+        n_alpha = len(toks) - sum(map(str.isdigit, toks))
+        caps.append(sum(map(str.isupper, map(_first_char, toks))) / n_alpha if n_alpha else 0.0)
+    # Mean length of the (up to) two lines either side, summed in the order i-2, i-1, i+1, i+2.
+    nb_words = []
+    for i in range(n):
+        if 2 <= i < n - 2:
+            nb_words.append(sum((log_words[i - 2], log_words[i - 1], log_words[i + 1],
+                                 log_words[i + 2])) / 4)
+            continue
         nb = [log_words[j] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
-        sim = _title_sim(keys[i], title_toks) if title_toks else 0.0
-        rows.append([
-            log_words[i],
-            float(ends[i]),
-            float(line.endswith(":")),
-            min(1.0, len(_INNER_PUNCT.findall(line)) / max(w, 1) * 5),
-            sum(1 for t in low if t in stop) / w if w else 0.0,
-            caps / len(alpha) if alpha else 0.0,
-            float(len(line) >= 4 and line.isupper()),
-            min(1.0, n_digits[i] / max(len(line), 1) * 5),
-            min(3.0, float(len(_SEPARATORS.findall(line)))),
-            float(bool(_LINKLIKE.search(line))),
-            float(bool(_BULLET.match(line))),
-            float(category is not None),
-            float(category is not None and (w <= covered + 2 or label)),
-            sim,
-            float(counts[keys[i]] > 1),
-            df_share,
-            i / max(n - 1, 1),
-            float(dist == 0),
-            math.log1p(dist),
-            math.log1p(runs[i]),
-            sum(nb) / len(nb) if nb else 0.0,
-            float(0 < i < n - 1 and prose[i - 1] and prose[i + 1]),
-            doc_prose,
-            log_n,
-            math.log1p(table_run[i]),
-            math.log1p(headline_run[i]),
-        ])
-        infos.append(LineInfo(w, prose[i], category, runs[i], dist, df_share))
-    return rows, infos
+        nb_words.append(sum(nb) / len(nb) if nb else 0.0)
+    between = [0.0] * min(n, 2)  # a line between two prose lines (not the first or last)
+    between[1:1] = [float(a and b) for a, b in zip(prose, prose[2:], strict=False)]
+    pos_scale = max(n - 1, 1)
+    inner, seps, link, bullet = (_INNER_PUNCT.findall, _SEPARATORS.findall, _LINKLIKE.search,
+                                 _BULLET.match)
+    any_sep = _SEPARATOR_CHARS.search
+    columns = [
+        log_words,
+        [float(e) for e in ends],
+        [float(line.endswith(":")) for line in lines],
+        [min(1.0, len(inner(line)) / max(w, 1) * 5) for line, w in zip(lines, n_words, strict=True)],
+        [sum(map(is_stop, map(str.strip, low, _REPEAT_PUNCT))) / w if w else 0.0
+         for low, w in zip(low_words, n_words, strict=True)],
+        caps,
+        [float(len(line) >= 4 and line.isupper()) for line in lines],
+        [min(1.0, d / max(len(line), 1) * 5) for line, d in zip(lines, n_digits, strict=True)],
+        [min(3.0, float(len(seps(line)))) if any_sep(line) else 0.0 for line in lines],
+        [float(bool(link(line))) for line in lines],
+        [float(bool(bullet(line))) for line in lines],
+        [float(category is not None) for category, _, _ in sc.ui],
+        [float(category is not None and (w <= covered + 2 or label))
+         for (category, covered, label), w in zip(sc.ui, n_words, strict=True)],
+        _title_sims(low_words, title_toks),
+        [float(counts[key] > 1) for key in keys],
+        df_shares,
+        [i / pos_scale for i in range(n)],
+        [float(dist == 0) for dist in dists],
+        [math.log1p(dist) for dist in dists],
+        [math.log1p(r) for r in runs],
+        nb_words,
+        between,
+        [doc_prose] * n,
+        [log_n] * n,
+        [math.log1p(r) for r in table_run],
+        [math.log1p(r) for r in headline_run],
+    ]
+    rows = list(map(list, zip(*columns, strict=True)))
+    return rows, _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
 
 
 # --------------------------------------------------------------------------- model
@@ -354,12 +445,26 @@ def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
     return part["intercept"] + sum(contrib), contrib
 
 
+_FOLDED: dict[int, tuple[dict, np.ndarray, float]] = {}
+
+
+def _folded(part: dict) -> tuple[np.ndarray, float]:
+    """The model part's scaler folded into its weights: (coef / scale, intercept - that @ mean),
+    computed once per part (the entry holds the part, so its id is not reused)."""
+    hit = _FOLDED.get(id(part))
+    if hit is None or hit[0] is not part:
+        coef = np.asarray(part["coef"], dtype=float) / np.asarray(part["scale"], dtype=float)
+        bias = part["intercept"] - float(coef @ np.asarray(part["mean"], dtype=float))
+        hit = _FOLDED[id(part)] = (part, coef, bias)
+    return hit[1], hit[2]
+
+
 def _logits(rows: list[list[float]], part: dict) -> list[float]:
-    """Clipped logits of every row at once (the same sums as ``_linear``, vectorised)."""
-    if len(rows) < SMALL_DOC_LINES:  # numpy's fixed cost outweighs the loop
-        return [max(-30.0, min(30.0, _linear(r, part)[0])) for r in rows]
-    coef = np.asarray(part["coef"]) / np.asarray(part["scale"])
-    bias = part["intercept"] - float(coef @ np.asarray(part["mean"]))
+    """Clipped logits of every row at once (the same sums as ``_linear``, vectorised; with the
+    folded weights cached, as cheap as a Python loop on a few lines)."""
+    if not rows:
+        return []
+    coef, bias = _folded(part)
     return np.clip(np.asarray(rows, dtype=float) @ coef + bias, -30.0, 30.0).tolist()
 
 
@@ -386,17 +491,22 @@ def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float
     i_region, i_dist, i_words = FEATURES.index("in_region"), FEATURES.index("dist"), 0
     evidence = [max(-4.0, min(4.0, z)) * rows[i][i_words] for i, z in enumerate(logits)]
     start, end = densest_region(evidence)
-    out = []
-    for i in range(n):
-        prev = logits[i - 1] if i > 0 else -3.0
-        nxt = logits[i + 1] if i < n - 1 else -3.0
-        win = logits[max(0, i - 3): i + 4]
-        row = rows[i]
-        core_dist = 0 if start <= i <= end else (start - i if i < start else i - end)
-        out.append([logits[i], prev, nxt, sum(win) / len(win), row[i_region], row[i_dist],
-                    row[i_words], float(core_dist == 0), math.log1p(core_dist),
-                    float(i > end)])
-    return out
+    core_dists = [0 if start <= i <= end else (start - i if i < start else i - end)
+                  for i in range(n)]
+    windows = (logits[max(0, i - 3): i + 4] for i in range(n))
+    columns = [
+        logits,
+        [-3.0, *logits[:-1]] if n else [],
+        [*logits[1:], -3.0] if n else [],
+        [sum(win) / len(win) for win in windows],
+        [row[i_region] for row in rows],
+        [row[i_dist] for row in rows],
+        [row[i_words] for row in rows],
+        [float(d == 0) for d in core_dists],
+        [math.log1p(d) for d in core_dists],
+        [float(i > end) for i in range(n)],
+    ]
+    return list(map(list, zip(*columns, strict=True)))
 
 
 def is_page_dump(sc: Scan, gate: dict[str, float]) -> bool:
@@ -417,14 +527,16 @@ def gate_says_dump(f: dict[str, float], gate: dict[str, float]) -> bool:
 
 
 def light_candidates(
-    lines: list[str], sc: Scan, labels: list[str | None], stats: CorpusStats | None = None
+    lines: list[str], sc: Scan, labels: list[str | None], stats: CorpusStats | None = None,
+    dfs: list[int] | None = None,
 ) -> set[int]:
     """Lines the precision-first regime may remove: before the first or after the last prose
     line, UI-lexicon lines that are the whole line or a label ("Read more: ..."), lexicon hits
     on the last lines, and lines recurring across the run. Everything else is kept unscored."""
     start, end = sc.extent
     n = len(labels)
-    use_df = stats is not None and stats.n_docs >= MIN_DOCS_FOR_DF
+    if dfs is None:
+        dfs = doc_frequencies(lines, stats, sc.words)
     out = set()
     for i, label in enumerate(labels):
         if label is not None:
@@ -432,7 +544,7 @@ def light_candidates(
         category, covered, is_label = sc.ui[i]
         if (i < start or i > end
                 or (category and (is_label or sc.n_words[i] <= covered + 2 or i >= n - 3))
-                or (use_df and stats.doc_frequency(lines[i]) > 1)):
+                or (dfs is not None and dfs[i] > 1)):
             out.add(i)
     return out
 
@@ -489,12 +601,13 @@ def says_ui(sc: Scan, i: int) -> bool:
 def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
-) -> tuple[list[float], _Contributions, list[list[float]], list[LineInfo], float]:
+    dfs: list[int] | None = None,
+) -> tuple[list[float], _Contributions, list[list[float]], _Infos, float]:
     """P(body) per line, stage-1 contributions (computed on access), feature rows,
     measurements and threshold."""
     model = model or load_model()
     sc = sc or scan(lines)
-    rows, infos = line_features(lines, title=title, stats=stats, sc=sc)
+    rows, infos = line_features(lines, title=title, stats=stats, sc=sc, dfs=dfs)
     if heavy is None:
         heavy = is_page_dump(sc, model["gate"])
     part = model["heavy" if heavy else "light"]
@@ -536,7 +649,7 @@ _DESCRIBE = {
 
 def _describe(name: str, info: LineInfo, row: list[float]) -> str:
     describe = _DESCRIBE.get(name)
-    return describe(info, row[FEATURES.index(name)]) if describe else name
+    return describe(info, row[_FEATURE_INDEX[name]]) if describe else name
 
 
 def explain(p_body: float, contrib: list[float], info: LineInfo, row: list[float]) -> str:
@@ -557,7 +670,7 @@ def categorise(info: LineInfo) -> str:
     return "boilerplate"
 
 
-def _heading_between_paragraphs(i: int, drop: set[int], infos: list[LineInfo]) -> bool:
+def _heading_between_paragraphs(i: int, drop: set[int], infos: _Infos) -> bool:
     """jusText-style context: a short, non-UI line whose kept neighbours are both prose."""
     info = infos[i]
     if info.ui or info.df_share >= 0.1 or info.words > 12 or not 0 < i < len(infos) - 1:
@@ -585,7 +698,8 @@ def find_boilerplate(
     model = load_model()
     sc = scan(lines)
     heavy = is_page_dump(sc, model["gate"])
-    allowed = None if heavy else light_candidates(lines, sc, labels, stats)
+    dfs = doc_frequencies(lines, stats, sc.words)
+    allowed = None if heavy else light_candidates(lines, sc, labels, stats, dfs)
     sections = link_sections(sc, labels, model.get("sections"))
     in_section = {i: (start, cat) for start, end, cat in sections for i in range(start, end)}
     if sections and allowed is not None:
@@ -593,7 +707,7 @@ def find_boilerplate(
     if allowed is not None and not allowed:
         return {}
     probs, contribs, rows, infos, threshold = score_lines(
-        lines, title=title, stats=stats, model=model, sc=sc, heavy=heavy
+        lines, title=title, stats=stats, model=model, sc=sc, heavy=heavy, dfs=dfs
     )
     drop = {i for i, p in enumerate(probs) if p < threshold} | set(in_section)
     start, end = sc.region

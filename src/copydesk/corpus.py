@@ -23,7 +23,12 @@ MAX_KEYS = 1_000_000
 def line_key(line: str) -> int:
     """A 64-bit, case- and space-insensitive key for a line (runs of whitespace as one space,
     none at the ends: ``str.split`` and ``\\s`` agree on what is whitespace)."""
-    norm = " ".join(line.split()).casefold()
+    return words_key(line.split())
+
+
+def words_key(words: list[str]) -> int:
+    """``line_key`` of a line given as its ``str.split()`` words (when already split)."""
+    norm = " ".join(words).casefold()
     return int.from_bytes(_blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
 
 
@@ -60,7 +65,11 @@ class CorpusStats:
 
     def doc_frequency(self, line: str) -> int:
         """In how many documents of the run this line appears."""
-        return self.line_docs.get(line_key(line), 1 if self.pruned else 0)
+        return self.key_frequency(line_key(line))
+
+    def key_frequency(self, key: int) -> int:
+        """``doc_frequency`` of the line whose ``line_key`` is ``key`` (computed once, reused)."""
+        return self.line_docs.get(key, 1 if self.pruned else 0)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> CorpusStats:
