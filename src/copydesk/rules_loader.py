@@ -21,6 +21,9 @@ _SPACE = re.compile(r"\s+")
 # Rules match whole lines, and debris lines are short: longer lines never reach a pattern, and
 # each match is time-bounded, so no rule can stall a run on a long or adversarial line.
 MAX_LINE_CHARS = 1000
+# How every validation pattern starts: a line the cleaner matches (at most MAX_LINE_CHARS), and
+# an optional bullet.
+VALIDATION_LINE = rf"(?im)^(?=[^\n]{{0,{MAX_LINE_CHARS}}}$)(?:{BULLET.pattern[1:]})?"
 MATCH_TIMEOUT = 0.05  # seconds per pattern and line; a match that takes longer is no match
 
 
@@ -90,17 +93,16 @@ class RuleSet:
         The same rules that clean also check the output, so the two cannot drift apart.
         """
         out = []
-        short_line = rf"(?=[^\n]{{0,{MAX_LINE_CHARS}}}$)"  # the lines the cleaner matches
         for rule in self.rules:
             if rule.zone != "any":  # zone rules keep matching lines mid-article on purpose
                 continue
             # patterns only match lines of at most max_words words (listed phrases any line)
             words = "" if rule.max_words is None else rf"(?=(?:\S+[^\S\n]+){{0,{rule.max_words - 1}}}\S*$)"
             for p in rule.patterns:
-                out.append(rf"(?im)^{short_line}(?:{BULLET.pattern[1:]})?{words}(?:{non_capturing(p.pattern)})$")
+                out.append(rf"{VALIDATION_LINE}{words}(?:{non_capturing(p.pattern)})$")
             if rule.phrases:
                 alts = "|".join(re.escape(ph).replace(r"\ ", r"\s+") for ph in sorted(rule.phrases))
-                out.append(rf"(?im)^{short_line}(?:{BULLET.pattern[1:]})?(?:{alts})\s*[:»›…]?$")
+                out.append(rf"{VALIDATION_LINE}(?:{alts})\s*[:»›…]?$")
         return out
 
 
