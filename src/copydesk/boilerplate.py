@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import repeat
 from operator import itemgetter
@@ -239,12 +239,17 @@ class Scan:
             return -1, -1
         return self.prose.index(True), len(self.prose) - 1 - self.prose[::-1].index(True)
 
+    @cached_property
+    def short_runs(self) -> list[int]:
+        """Length of the run of consecutive short lines each line belongs to (0 if not short)."""
+        return _runs([w <= SHORT_LINE_WORDS for w in self.n_words])
+
     def doc_features(self) -> dict[str, float]:
         """Page-dump evidence: UI-lexicon lines, short lines, short-line runs (menus)."""
         n = max(len(self.n_words), 1)
         ui = sum(1 for c, _, _ in self.ui if c)
         short = sum(1 for w in self.n_words if w <= 3)
-        runs = _short_runs(self.n_words)
+        runs = self.short_runs
         menu_lines = sum(1 for r in runs if r >= 4)
         return dict(ui_lines=ui, ui_share=ui / n, short_share=short / n, menu_share=menu_lines / n)
 
@@ -281,23 +286,6 @@ def _title_sims(words: list[list[str]], title_toks: set[str]) -> list[float]:
         shared = len(toks & title_toks)
         sims.append(shared / (len(toks) + n_title - shared) if toks else 0.0)
     return sims
-
-
-def _short_runs(n_words: list[int]) -> list[int]:
-    """Length of the run of consecutive short lines each line belongs to (0 if not short)."""
-    runs = [0] * len(n_words)
-    i = 0
-    while i < len(n_words):
-        if n_words[i] > SHORT_LINE_WORDS:
-            i += 1
-            continue
-        j = i
-        while j < len(n_words) and n_words[j] <= SHORT_LINE_WORDS:
-            j += 1
-        for k in range(i, j):
-            runs[k] = j - i
-        i = j
-    return runs
 
 
 def _runs(flags: list[bool]) -> list[int]:
@@ -354,7 +342,7 @@ def line_features(
     n = len(lines)
     n_words, ends, prose = sc.n_words, sc.ends, sc.prose
     start, end = sc.region
-    runs = _short_runs(n_words)
+    runs = sc.short_runs
     log_words = [math.log1p(w) for w in n_words]
     total_words = sum(n_words) or 1
     doc_prose = sum(w for w, p in zip(n_words, prose, strict=True) if p) / total_words
