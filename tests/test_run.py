@@ -10,7 +10,7 @@ from pathlib import Path
 from copydesk import run as run_module
 from copydesk.corpus import CorpusStats
 from copydesk.pipeline import Settings
-from copydesk.review import select_documents
+from copydesk.review import FIRST, LIMIT, _doc_entry
 from copydesk.run import (
     clean_batch_to_shard,
     finish_run,
@@ -21,6 +21,14 @@ from copydesk.run import (
 )
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds" / "raw"
+
+
+def select_documents(documents: list[dict], first: int = FIRST, limit: int = LIMIT) -> tuple[list[dict], int]:
+    """The review page's rule in one pass (the reference the run's per-batch selection must
+    match): the first ``first`` documents plus every flagged or repaired one, at most ``limit``."""
+    kept = [_doc_entry(d) for n, d in enumerate(documents)
+            if n < first or d.get("flags") or d.get("repairs")][:limit]
+    return kept, len(documents)
 
 
 def run_all(src: Path, out: Path):

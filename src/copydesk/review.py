@@ -76,23 +76,11 @@ def _marked(doc: dict[str, Any]) -> bool:
     return bool(doc.get("flags") or doc.get("repairs"))
 
 
-def select_documents(
-    documents: Iterable[dict[str, Any]], first: int = FIRST, limit: int = LIMIT
-) -> tuple[list[dict[str, Any]], int]:
-    """The documents to embed (input order) and how many there were in all."""
-    kept, total = [], 0
-    for doc in documents:
-        total += 1
-        if len(kept) < limit and (total <= first or _marked(doc)):
-            kept.append(_doc_entry(doc))
-    return kept, total
-
-
 def review_candidates(documents: Iterable[dict[str, Any]], first: int = FIRST,
                       limit: int = LIMIT) -> list[list[Any]]:
     """A batch's documents the page may embed, as ``[position in the batch, flagged or
     repaired, entry]``: its first ``first`` and up to ``limit`` flagged or repaired ones —
-    enough for ``select_candidates`` to make the same choice as ``select_documents``."""
+    enough for ``select_candidates`` to make the page's choice over a whole run."""
     out: list[list[Any]] = []
     marked_kept = 0
     for pos, doc in enumerate(documents):
@@ -107,8 +95,9 @@ def review_candidates(documents: Iterable[dict[str, Any]], first: int = FIRST,
 
 def select_candidates(batches: Iterable[tuple[int, list[list[Any]]]], first: int = FIRST,
                       limit: int = LIMIT) -> list[dict[str, Any]]:
-    """``select_documents`` over batches' ``review_candidates``, each with the number of
-    published documents before its batch; stops reading batches once the page is full."""
+    """The page's documents from batches' ``review_candidates`` (each with the number of
+    published documents before its batch): the first ``first`` plus every flagged or repaired
+    one, at most ``limit``, in input order; stops reading batches once the page is full."""
     kept: list[dict[str, Any]] = []
     for offset, candidates in batches:
         for pos, marked, entry in candidates:
@@ -183,11 +172,12 @@ def write_review(
     first: int = FIRST,
     limit: int = LIMIT,
 ) -> Path:
-    """Write ``report_dir/review.html``; ``documents`` may be any iterable (streamed once)."""
-    docs, total = select_documents(documents, first, limit)
-    quarantined = list(quarantined)
-    return _write_page(report_dir, docs, total, quarantined[:QUARANTINE_LIMIT], len(quarantined),
-                       summary, first, limit)
+    """Write ``report_dir/review.html`` for documents at hand: ``write_review_page`` with
+    them as one batch (a run streams its batches' candidates instead)."""
+    documents, quarantined = list(documents), list(quarantined)
+    return write_review_page(report_dir, [(0, review_candidates(documents, first, limit))],
+                             len(documents), quarantined, len(quarantined), summary,
+                             first=first, limit=limit)
 
 
 def write_review_page(
