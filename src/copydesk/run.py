@@ -49,6 +49,7 @@ from copydesk.validate import (
 from copydesk.write import (
     atomic_write_chunks,
     atomic_write_text,
+    jsonl_lines,
     read_documents,
     remove_stale_outputs,
     remove_temp_files,
@@ -339,9 +340,7 @@ def finish_run(
     keep = {shard_name(i, run.layout.fmt) for i, n in enumerate(tally.published) if n}
     if not run.layout.sharded:
         keep = {"documents.jsonl"}
-        atomic_write_chunks(output_dir / "documents.jsonl",
-                            (json.dumps(d, ensure_ascii=False) + "\n"
-                             for d in iter_documents(output_dir, run)))
+        atomic_write_chunks(output_dir / "documents.jsonl", jsonl_lines(iter_documents(output_dir, run)))
     if run.layout.text_files:
         write_text_files(output_dir, iter_documents(output_dir, run))
     remove_stale_outputs(output_dir, keep, text_files=run.layout.text_files)
@@ -401,8 +400,7 @@ class _Tally:
             self.quarantined += len(m["quarantined"])
             room = QUARANTINE_LIMIT - len(self.quarantine_sample)
             self.quarantine_sample.extend(m["quarantined"][:max(room, 0)])
-            for q in m["quarantined"]:
-                yield json.dumps(q, ensure_ascii=False) + "\n"
+            yield from jsonl_lines(m["quarantined"])
 
     def duplicate_ids(self) -> int:
         """Published ids that repeat an earlier one (by 64-bit hash)."""

@@ -64,8 +64,14 @@ def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
     _atomic_write(path, (chunk.encode("utf-8") for chunk in chunks))
 
 
+def jsonl_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Each record as one JSON Lines line (UTF-8 kept as is), streamed."""
+    for r in records:
+        yield json.dumps(r, ensure_ascii=False) + "\n"
+
+
 def jsonl(records: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return "".join(jsonl_lines(records))
 
 
 def safe_name(doc_id: str) -> str:
