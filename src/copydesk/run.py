@@ -19,7 +19,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
@@ -282,7 +281,7 @@ def clean_batch_to_shard(
     start = time.perf_counter()
     # validation's rows (costly columns computed here, in parallel) and the review page's
     # flagged or repaired candidates; both before the marker, which vouches for them
-    rows = document_rows(documents, debris=_debris(settings.rules))
+    rows = document_rows(documents, debris=debris_finder(load_rules(settings.rules)))
     atomic_write_text(_rows_path(output_dir, index), json.dumps(rows, ensure_ascii=False))
     atomic_write_text(_review_path(output_dir, index),
                       json.dumps(review_candidates(documents, first=0, limit=REVIEW_LIMIT),
@@ -299,11 +298,6 @@ def clean_batch_to_shard(
     }
     atomic_write_text(_marker_path(output_dir, index), json.dumps(marker, ensure_ascii=False))
     return {"batch": index, "published": len(documents), "quarantined": len(quarantined)}
-
-
-@lru_cache(maxsize=4)
-def _debris(rules: tuple[str, ...]) -> re.Pattern[str]:
-    return debris_finder(load_rules(rules))
 
 
 def iter_documents(output_dir: Path, run: RunPlan) -> Iterator[dict[str, Any]]:
