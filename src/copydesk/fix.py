@@ -49,3 +49,12 @@ def fix_text(text: str, *, uncurl_quotes: bool = False) -> tuple[str, bool]:
         text = fixed
     text = _INNER_SPACE.sub(" ", _INVISIBLE.sub("", text))  # no match spans a line break
     return "\n".join(line.strip() for line in text.split("\n")).strip("\n"), changed
+
+
+def changes_only_spacing(text: str, *, uncurl_quotes: bool = False) -> bool:
+    """True when ``fix_text`` would change ``text`` only in line endings and spacing (runs of
+    spaces, blanks at line ends): not a character of it is dropped, normalised or fixed."""
+    if _INVISIBLE.search(text):
+        return False
+    return text.isascii() or (not uncurl_quotes and unicodedata.is_normalized("NFC", text)
+                              and not NEEDS_FTFY.search(text))

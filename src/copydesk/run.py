@@ -13,9 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import re
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -28,6 +26,7 @@ import numpy as np
 
 from copydesk.corpus import CorpusStats
 from copydesk.document import Document, Quarantined
+from copydesk.fix import changes_only_spacing
 from copydesk.pipeline import Settings, clean_batch, prepare
 from copydesk.read import InputError, decode
 from copydesk.report import summarize, write_summary
@@ -155,14 +154,6 @@ def _raw_docs(batch: list[Part], options: SourceOptions, max_bytes: int,
             yield item if not isinstance(item, tuple) else Quarantined(*item)
 
 
-# What ``fix_text`` could do to a line beyond what ``line_key`` ignores (case, whitespace):
-# control and zero-width characters, ftfy's traces (C1 controls, a UTF-8 lead byte read as
-# Latin-1, ligatures, U+FFFD, HTML entities). Text without them only needs its lines split.
-_KEY_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00c2-\u00f4\u200b-\u200d\u2060"
-                        "\ufeff\ufb00-\ufb06\ufffd]")
-_ENTITY = re.compile(r"&#?\w+;")
-
-
 def stats_lines(raw: Any, settings: Settings) -> list[str] | None:
     """The lines of ``prepare(raw, settings).text`` as ``line_key`` sees them, or None when
     the input is unusable (it is not counted). Plain text that ``fix_text`` could not change
@@ -172,9 +163,7 @@ def stats_lines(raw: Any, settings: Settings) -> list[str] | None:
     try:
         if raw.kind == "text":
             text = decode(raw.data)
-            if (not _KEY_CHARS.search(text) and not ("&" in text and _ENTITY.search(text))
-                    and (text.isascii() or (not settings.uncurl_quotes
-                                            and unicodedata.is_normalized("NFC", text)))):
+            if changes_only_spacing(text, uncurl_quotes=settings.uncurl_quotes):
                 lines = text.splitlines()
                 if max(map(len, lines), default=0) <= settings.max_line_chars:
                     return lines if any(line and not line.isspace() for line in lines) else None
