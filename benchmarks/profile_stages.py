@@ -7,13 +7,18 @@ Documents are generated exactly as ``benchmarks/throughput.py`` generates them (
 ``generate``, same seed), cached under ``--cache``. Run-level statistics are built first, as a
 run does (the first pass; timed apart). Stages are CPU time (``time.process_time``), in ms per
 document: decode, fix, classify (and within it: rules + breadcrumbs + header zone, byline,
-boilerplate), repair, detect. Then the top cProfile entries.
+boilerplate), repair, detect; then checks: the validation row of each cleaned document
+(``validate.document_rows`` with the run's debris finder, as a batch task computes it). Then
+the top cProfile entries (cleaning and checks).
 
 ``--check FILE``: clean the generated documents plus every text of the dev set
 (``/work/shared/eval-dev``: aeb/text/*/, lossy/, bylines/) and serialise each result (text,
 title, removed, metadata, byline, repairs, flags, language; quarantine reasons). The first
 time FILE is written; after that the results are compared with it and every difference is
-listed (exit status 1). Not a unit test: nothing here is timed against a threshold.
+listed (exit status 1). ``--check-rows FILE``: the same for the validation rows
+(``validate.document_rows``) of every cleaned document, and ``document_checks`` on every
+input text as written (debris included) and read as Latin-1 (mojibake). Not a unit test: nothing here is timed against a
+threshold.
 """
 
 from __future__ import annotations
@@ -37,6 +42,13 @@ from copydesk import boilerplate, byline, language, pipeline  # noqa: E402
 from copydesk.corpus import CorpusStats  # noqa: E402
 from copydesk.document import Document, RawDoc  # noqa: E402
 from copydesk.read import InputError  # noqa: E402
+from copydesk.rules_loader import load_rules  # noqa: E402
+from copydesk.validate import (  # noqa: E402
+    CHECK_COLUMNS,
+    debris_finder,
+    document_checks,
+    document_rows,
+)
 
 DEV = Path("/work/shared/eval-dev")
 
@@ -88,8 +100,15 @@ def _wrap(module, name: str, timings: Counter[str], key: str):
     return original
 
 
+def rows(items: list, settings: pipeline.Settings) -> list[dict]:
+    """The validation rows of the published documents, as a batch task computes them."""
+    records = [d.to_record() for d in items if isinstance(d, Document)]
+    return document_rows(records, debris=debris_finder(load_rules(settings.rules)))
+
+
 def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings) -> Counter[str]:
-    """CPU seconds per stage (and classify's sub-stages) for one ``clean_batch``."""
+    """CPU seconds per stage (and classify's sub-stages) for one ``clean_batch``, then for
+    the validation rows of its documents (``checks``)."""
     timings: Counter[str] = Counter()
     saved_time = pipeline.time
     originals = [
@@ -100,7 +119,7 @@ def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings)
     pipeline.time = _CpuClock
     try:
         start = time.process_time()
-        pipeline.clean_batch(raws, settings=settings, stats=stats, timings=timings)
+        items = pipeline.clean_batch(raws, settings=settings, stats=stats, timings=timings)
         timings["total"] = time.process_time() - start
     finally:
         pipeline.time = saved_time
@@ -108,6 +127,9 @@ def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings)
             setattr(module, name, original)
     timings["classify.rules+zones"] = timings["classify"] - timings["classify.byline"] \
         - timings["classify.boilerplate"]
+    start = time.process_time()
+    rows(items, settings)
+    timings["checks"] = time.process_time() - start
     return timings
 
 
@@ -119,14 +141,35 @@ def record(item) -> dict:
     return {"id": item.id, "quarantined": item.reason}
 
 
-def check(raws: list[RawDoc], settings: pipeline.Settings, path: Path) -> int:
-    """Write the behaviour baseline, or compare with it; the number of differences."""
+def check(raws: list[RawDoc], settings: pipeline.Settings, path: Path | None,
+          rows_path: Path | None = None) -> int:
+    """Write the behaviour baseline(s), or compare with them; the number of differences."""
     stats = run_stats(raws, settings)
     items = pipeline.clean_batch(raws, settings=settings, stats=stats)
     plain = [pipeline.clean_text(r.data.decode("utf-8", "replace"), doc_id=r.id)
              for r in raws[-150:]]  # clean_text (no run statistics) on the dev texts too
-    current = {f"batch:{r.id}": record(i) for r, i in zip(raws, items, strict=True)}
-    current |= {f"text:{r.id}": record(d) for r, d in zip(raws[-150:], plain, strict=True)}
+    diffs = 0
+    if path is not None:
+        current = {f"batch:{r.id}": record(i) for r, i in zip(raws, items, strict=True)}
+        current |= {f"text:{r.id}": record(d) for r, d in zip(raws[-150:], plain, strict=True)}
+        diffs += compare(current, path)
+    if rows_path is not None:
+        debris = debris_finder(load_rules(settings.rules))
+        current = {f"row:{row['id']}:{i}": row for i, row in enumerate(rows(items + plain, settings))}
+        for r in raws:  # the inputs as written (debris and all; a line of it as the title),
+            # and as mojibake (UTF-8 read as Latin-1)
+            for key, text in (("input", r.data.decode("utf-8", "replace")),
+                              ("latin1", r.data.decode("latin-1"))):
+                lines = text.splitlines()
+                written = {"text": text, "title": lines[len(lines) // 2] if lines else None}
+                current[f"{key}:{r.id}"] = dict(zip(CHECK_COLUMNS, document_checks(written, debris),
+                                                    strict=True))
+        diffs += compare(current, rows_path)
+    return diffs
+
+
+def compare(current: dict, path: Path) -> int:
+    """Write ``current`` to ``path`` the first time; after that, list how it differs."""
     if not path.exists():
         path.write_text(json.dumps(current, ensure_ascii=False, indent=0, sort_keys=True))
         print(f"behaviour baseline written: {path} ({len(current)} results)")
@@ -149,12 +192,14 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/copydesk-profile"))
     ap.add_argument("--top", type=int, default=30, help="cProfile entries to print (0: none)")
     ap.add_argument("--check", type=Path, help="behaviour baseline file (written, then compared)")
+    ap.add_argument("--check-rows", type=Path,
+                    help="validation rows baseline file (written, then compared)")
     args = ap.parse_args()
 
     settings = pipeline.Settings()
     raws = corpus(args.docs, args.cache)
-    if args.check:
-        sys.exit(1 if check(raws + dev_docs(), settings, args.check) else 0)
+    if args.check or args.check_rows:
+        sys.exit(1 if check(raws + dev_docs(), settings, args.check, args.check_rows) else 0)
 
     pipeline.clean_batch(raws[:50], settings=settings)  # warm: wordfreq, langdetect, rules
     language.detect_language("Dies ist ein kurzer deutscher Satz über das Wetter in Berlin.")
@@ -166,13 +211,13 @@ def main() -> None:
     print(f"{n} documents, {sum(len(r.data) for r in raws) / n / 1000:.1f} KB each on average")
     print(f"first pass (prepare + line stats): {first_pass / n * 1000:.3f} ms/doc")
     order = ["decode", "fix", "classify", "classify.rules+zones", "classify.byline",
-             "classify.boilerplate", "repair", "detect", "total"]
+             "classify.boilerplate", "repair", "detect", "total", "checks"]
     for key in order:
         print(f"  {key:22s} {timings[key] / n * 1000:7.3f} ms/doc")
     if args.top:
         prof = cProfile.Profile()
         prof.enable()
-        pipeline.clean_batch(raws, settings=settings, stats=stats)
+        rows(pipeline.clean_batch(raws, settings=settings, stats=stats), settings)
         prof.disable()
         out = io.StringIO()
         ps = pstats.Stats(prof, stream=out)
