@@ -100,9 +100,13 @@ def _wrap(module, name: str, timings: Counter[str], key: str):
     return original
 
 
-def rows(items: list, settings: pipeline.Settings) -> list[dict]:
+def records(items: list) -> list[dict]:
+    """The published documents' records, as a batch task writes them."""
+    return [d.to_record() for d in items if isinstance(d, Document)]
+
+
+def rows(records: list[dict], settings: pipeline.Settings) -> list[dict]:
     """The validation rows of the published documents, as a batch task computes them."""
-    records = [d.to_record() for d in items if isinstance(d, Document)]
     return document_rows(records, debris=debris_finder(load_rules(settings.rules)))
 
 
@@ -127,8 +131,9 @@ def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings)
             setattr(module, name, original)
     timings["classify.rules+zones"] = timings["classify"] - timings["classify.byline"] \
         - timings["classify.boilerplate"]
+    published = records(items)
     start = time.process_time()
-    rows(items, settings)
+    rows(published, settings)
     timings["checks"] = time.process_time() - start
     return timings
 
@@ -155,7 +160,7 @@ def check(raws: list[RawDoc], settings: pipeline.Settings, path: Path | None,
         diffs += compare(current, path)
     if rows_path is not None:
         debris = debris_finder(load_rules(settings.rules))
-        current = {f"row:{row['id']}:{i}": row for i, row in enumerate(rows(items + plain, settings))}
+        current = {f"row:{row['id']}:{i}": row for i, row in enumerate(rows(records(items + plain), settings))}
         for r in raws:  # the inputs as written (debris and all; a line of it as the title),
             # and as mojibake (UTF-8 read as Latin-1)
             for key, text in (("input", r.data.decode("utf-8", "replace")),
@@ -217,7 +222,8 @@ def main() -> None:
     if args.top:
         prof = cProfile.Profile()
         prof.enable()
-        rows(pipeline.clean_batch(raws, settings=settings, stats=stats), settings)
+        published = records(pipeline.clean_batch(raws, settings=settings, stats=stats))
+        rows(published, settings)
         prof.disable()
         out = io.StringIO()
         ps = pstats.Stats(prof, stream=out)

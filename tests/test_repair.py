@@ -255,3 +255,39 @@ def test_tokens_match_a_character_scan():
         got = [(t.start, t.end, t.word, t.clause_start, t.sentence_start)
                for t in repair._tokens(text)]
         assert got == _tokens_by_scanning(text), text
+
+
+def _context_by_scanning(text, spans):
+    """Each token's neighbours from the text around it (the tokeniser's earlier loop):
+    (prev, prev2, next, next2, next_gap, mark, marked) per (start, end, word) span."""
+    ctx = [dict(prev=None, prev2=None, next=None, next2=None, next_gap="", mark="", marked=None)
+           for _ in spans]
+    for j in range(1, len(spans)):
+        (_, be, bw), (s, _, w) = spans[j - 1], spans[j]
+        if s == be + 1 and text[be] == " ":
+            ctx[j - 1]["next"], ctx[j]["prev"] = w, bw.lower()
+        elif s == be + 2 and text[be] == " " and text[be + 1] in '"$':
+            ctx[j - 1]["mark"], ctx[j - 1]["marked"] = text[be + 1], w
+        if j >= 2 and ctx[j - 2]["next"]:
+            ctx[j - 2]["next_gap"] = text[be:s]
+            if ctx[j - 1]["next"]:
+                ctx[j - 2]["next2"], ctx[j]["prev2"] = w, spans[j - 2][2].lower()
+    if len(spans) >= 2 and ctx[-2]["next"]:
+        ctx[-2]["next_gap"] = text[spans[-1][1]:][:1] or "\n"
+    return [tuple(c.values()) for c in ctx]
+
+
+def test_token_context_matches_a_scan_of_the_text():
+    """The words around each token (what the slot rules read) are the words as written."""
+    import random
+
+    from copydesk import repair
+
+    pieces = list("abAB09 '’_é.\n\"$()[]:;!?-\t,") + ["  ", " \"", " $", "don't", "x'y", "é's"]
+    rnd = random.Random(9)
+    texts = ["", "the states $2 billion", "Epsteins \"unbecoming\" behavior. It is"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 40))) for _ in range(3000)]
+    for text in texts:
+        toks = repair._tokens(text)
+        got = [(t.prev, t.prev2, t.next, t.next2, t.next_gap, t.mark, t.marked) for t in toks]
+        assert got == _context_by_scanning(text, [(t.start, t.end, t.word) for t in toks]), text

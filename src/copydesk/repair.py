@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import collections
 import collections.abc
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -118,34 +119,62 @@ def _z(word: str) -> float:
 # after letter-apostrophe ("don't" → no "t"), not before apostrophe-letter (no "don"); the
 # lookarounds on [A-Za-z0-9] keep the run whole, so a run is kept or skipped entirely.
 _KEPT_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?<![^\W_]')[A-Za-z0-9]+(?![A-Za-z0-9])(?!'[^\W_])")
-# Where a token starts a clause: after the start of the text or a boundary, spaces only between
-# (``_clause_start`` for every token start at once).
-_CLAUSE_AT = re.compile(r'(?:^|[.!?:;"()\[\]\n]) *(?=[A-Za-z0-9])')
+_KEPT_SPLIT = re.compile(f"({_KEPT_TOKEN.pattern})")  # text and kept tokens, alternating
+
+
+class _Stream:
+    """A text's kept tokens as words, their starts and the text between them (``gaps[i]``
+    before ``words[i]``, ``gaps[-1]`` after the last word), in a few C-level passes. A
+    ``_Tok`` with its context is built on demand: the first pass needs one only for the
+    few words an edit may come from; a lossy document needs them all (``tokens``)."""
+
+    def __init__(self, text: str) -> None:
+        parts = _KEPT_SPLIT.split(text)
+        self.text = text
+        self.words, self.gaps = parts[1::2], parts[0::2]
+        self.starts = list(itertools.accumulate(map(len, parts)))[0:-1:2]
+        self._all: list[_Tok] | None = None
+
+    def clause_start(self, i: int) -> bool:
+        """Only spaces between token ``i`` and the text's start or a boundary (``_clause_start``)."""
+        before = self.gaps[i].rstrip(" ")
+        return before[-1] in _BOUNDARY if before else i == 0
+
+    def tok(self, i: int) -> _Tok:
+        """Token ``i`` with its neighbours: words joined by one space, or by ' "' / ' $'."""
+        words, gaps, n = self.words, self.gaps, len(self.words)
+        word, start = words[i], self.starts[i]
+        tok = _Tok(start, start + len(word), word, None, None, False)
+        if i and gaps[i] == " ":
+            tok.prev = words[i - 1].lower()
+            if i > 1 and gaps[i - 1] == " ":
+                tok.prev2 = words[i - 2].lower()
+        after = gaps[i + 1]
+        if i + 1 < n and after == " ":
+            tok.next = words[i + 1]
+            if i + 2 < n:
+                tok.next_gap = gaps[i + 2]
+                if tok.next_gap == " ":
+                    tok.next2 = words[i + 2]
+            else:
+                tok.next_gap = gaps[-1][:1] or "\n"
+        elif i + 1 < n and after in (' "', " $"):
+            tok.mark, tok.marked = after[1], words[i + 1]
+        if self.clause_start(i):
+            tok.clause_start, tok.sentence_start = True, _sentence_start(self.text, start)
+        return tok
+
+    @property
+    def tokens(self) -> list[_Tok]:
+        """Every token (built once)."""
+        if self._all is None:
+            self._all = [self.tok(i) for i in range(len(self.words))]
+        return self._all
 
 
 def _tokens(text: str) -> list[_Tok]:
     """ASCII alphanumeric tokens, skipping parts of words that already hold an apostrophe."""
-    clause = {m.end() for m in _CLAUSE_AT.finditer(text)}
-    toks = [_Tok(m.start(), m.end(), m.group(), None, None, False) for m in _KEPT_TOKEN.finditer(text)]
-    a = b = None  # the two tokens before the current one
-    for tok in toks:
-        s = tok.start
-        if s in clause:
-            tok.clause_start, tok.sentence_start = True, _sentence_start(text, s)
-        if b is not None:
-            be = b.end
-            if s == be + 1 and text[be] == " ":
-                b.next, tok.prev = tok.word, b.word.lower()
-            elif s == be + 2 and text[be] == " " and text[be + 1] in '"$':
-                b.mark, b.marked = text[be + 1], tok.word
-            if a is not None and a.next:
-                a.next_gap = text[be:s]
-                if b.next:
-                    a.next2, tok.prev2 = tok.word, a.word.lower()
-        a, b = b, tok
-    if a is not None and a.next:
-        a.next_gap = text[b.end :][:1] or "\n"
-    return toks
+    return _Stream(text).tokens
 
 
 def _clause_start(text: str, start: int) -> bool:
@@ -190,9 +219,10 @@ def _typographic_at_least(text: str, n: int) -> bool:
     return False
 
 
-def _doc_stems(toks: list[_Tok]) -> collections.Counter[str]:
+def _doc_stems(stream: _Stream) -> collections.Counter[str]:
     """Capitalised words used mid-sentence in this document."""
-    return collections.Counter(t.word for t in toks if t.word[0].isupper() and not t.clause_start)
+    return collections.Counter(w for i, w in enumerate(stream.words)
+                               if w[0].isupper() and not stream.clause_start(i))
 
 
 # ---------------------------------------------------------------- apostrophes
@@ -243,6 +273,21 @@ def _apostrophe_splits(w: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=50_000)
+def _word_splits(w: str) -> tuple[tuple[str, str], ...]:
+    """The splits of `w` word evidence may support (``_score_apostrophe``): the candidate is
+    common enough on its own, or a capitalised X’s whose stem the document or run may use
+    as a name. For any other split word evidence finds nothing, whatever the context."""
+    least = _rules()["words"]["candidate_min"]
+    return tuple((stem, suf) for stem, suf in _apostrophe_splits(w)
+                 if _z(f"{stem}'{suf}") >= least or _name_possessive(stem, suf))
+
+
+def _name_possessive(stem: str, suf: str) -> bool:
+    """Could stem’s be a name's possessive (name evidence: ``names(stem)``)?"""
+    return suf.lower() == "s" and stem[0].isupper()
+
+
 def _score_apostrophe(
     tok: _Tok,
     stem: str,
@@ -255,7 +300,7 @@ def _score_apostrophe(
     """Evidence for stem’suf against the token as written."""
     words = _rules()["words"]
     zc = zd = _z(f"{stem}'{suf}")
-    n_name = names(stem) if suf.lower() == "s" and stem[0].isupper() else 0
+    n_name = names(stem) if _name_possessive(stem, suf) else 0
     if n_name and (zt < r["name_written_max"] or zt < _z(stem) - r["name_plural_gap"]) and (
         _noun_follows(tok, sets)
     ):
@@ -701,14 +746,16 @@ _APOS_LAST = frozenset("stedlm")  # last letters of the contraction/possessive s
 
 
 def _propose(
-    toks: list[_Tok],
+    stream: _Stream,
     stems: collections.abc.Mapping[str, int],
-    text: str,
     style: str,
 ) -> tuple[list[_Edit], collections.abc.Callable[[], list[_Edit]]]:
     """Edits from word evidence, and a function giving the edits for a document known to be
-    lossy (the same edits plus slot evidence for tokens word evidence left alone)."""
-    doc = _doc_stems(toks)
+    lossy (the same edits plus slot evidence for tokens word evidence left alone). Word
+    evidence looks only at words an edit can come from (a ’ split it may support, a rare
+    word, a number), so a token's context is built for those alone."""
+    text = stream.text
+    doc = _doc_stems(stream)
     apos, fused, rng = _marks(text, style)
     accents = style != "ascii"
     max_z = max(_rules()["dash"]["written_max"], _rules()["accent"]["written_max"])
@@ -717,12 +764,15 @@ def _propose(
         return doc.get(stem, 0) + stems.get(stem, 0)
 
     found: dict[int, _Edit] = {}
-    for tok in toks:
-        w = tok.word
-        edit = None
-        if w[-1] in _APOS_LAST and _apostrophe_splits(w):
+    for i, w in enumerate(stream.words):
+        split = w[-1] in _APOS_LAST and _word_splits(w)
+        rare = len(w) > 2 and _z(w) < max_z
+        if not (split or rare or w.isdigit()):
+            continue
+        tok, edit = stream.tok(i), None
+        if split:
             edit = _apostrophe_edit(tok, names)
-        if edit is None and len(w) > 2 and _z(w) < max_z:
+        if edit is None and rare:
             edit = (
                 _dash_edit(tok, fused, names, text)
                 or _range_edit(tok, rng)
@@ -735,6 +785,7 @@ def _propose(
             found[tok.start] = edit
 
     def lossy() -> list[_Edit]:
+        toks = stream.tokens
         for tok in toks:
             prior = found.get(tok.start)
             if prior is not None and prior.kind in ("apostrophe", "contraction"):
@@ -899,11 +950,12 @@ def repair_text(
         raise ValueError(f"style must be one of {STYLES}, not {style!r}")
     if not text.isascii() and _typographic_at_least(text, _rules()["lossy"]["typographic_exit"]):
         return RepairResult(text)  # the text kept its typography: nothing was dropped
-    toks = _tokens(text)
-    edits, lossy_edits = _propose(toks, stems or {}, text, style)
-    if not _looks_lossy(text, edits, len(toks)):
+    stream = _Stream(text)
+    edits, lossy_edits = _propose(stream, stems or {}, style)
+    if not _looks_lossy(text, edits, len(stream.words)):
         return RepairResult(text)
     edits = lossy_edits()
+    toks = stream.tokens
     new_text, repairs = _apply(text, edits, toks)
     flags = ["lossy-text", *dict.fromkeys(_suspect_dashes(toks))]
     return RepairResult(new_text, repairs, flags)
