@@ -148,3 +148,35 @@ def test_one_debris_regex_finds_what_the_rule_patterns_find() -> None:
         assert bool(found) == any(p.search(text) for p in patterns), text
         if found:  # the expectation runs the rule patterns on the stretch found
             assert any(p.search(found.group()) for p in patterns), text
+
+
+DEBRIS_PIECES = ["Share this article", "Read more:", "• Read more", "1. Related posts", "Advertisement",
+                 "Image: Shutterstock.com / Fotosr52", "© 2025 Example Media. All rights reserved.",
+                 "12 comments", "Sponsored content from our partners", "Share\nthis article", "•",
+                 "Read more »", "(Photo: AP)", "• Share Facebook | Twitter | Email | Print", BODY,
+                 "Photo by Jane Smith for the paper", "\t", " ", "  ", "\n", "\n\n", "\r\n",
+                 "\xa0", "—", ":", "word", "more words here"]
+
+
+def test_debris_finder_finds_what_one_search_of_all_patterns_finds(tmp_path: Path) -> None:
+    """Trying only the line starts a pattern can match at changes nothing: the first debris
+    found is the same, with our rules and with a user's rule that has no word limit."""
+    import random
+
+    from copydesk.validate import _debris_regex
+
+    user = tmp_path / "rules.yaml"
+    user.write_text("rules:\n  - category: sponsored\n    patterns: ['\\s*sponsored\\s+content.*']\n"
+                    "    phrases: [paid post]\n", encoding="utf-8")
+    rnd = random.Random(5)
+    texts = DEBRIS_SAMPLES + ["".join(rnd.choice(DEBRIS_PIECES) + rnd.choice(["", " ", "\n"])
+                                      for _ in range(rnd.randint(1, 12))) for _ in range(1500)]
+    for rules in (load_rules(), load_rules((str(user),))):
+        finder = debris_finder(rules)
+        one = _debris_regex(tuple(rules.patterns_for_validation()))
+        found = 0
+        for text in texts:
+            got, want = finder.search(text), one.search(text)
+            assert (got and (got.start(), got.group())) == (want and (want.start(), want.group())), text
+            found += want is not None
+        assert 0 < found < len(texts)

@@ -8,10 +8,11 @@ whole run. Data Docs are built into ``<output>/report/data_docs``.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,7 @@ import yaml
 from ftfy.badness import BADNESS_RE
 from wordfreq import zipf_frequency
 
-from copydesk.rules_loader import VALIDATION_LINE, RuleSet
+from copydesk.rules_loader import VALIDATION_LINE, Rule, RuleSet
 
 SEVERITIES = ("error", "warning")
 NONLATIN_SCRIPTS = ["Cyrillic", "Greek", "Arabic", "Hebrew", "Han", "Hiragana", "Katakana",
@@ -198,19 +199,85 @@ def _debris_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(prefix + "(?:" + "|".join(f"(?:{p[len(prefix):]})" for p in patterns) + ")")
 
 
-def debris_finder(rules: RuleSet | None = None) -> re.Pattern[str]:
-    """The compiled debris check for ``rules`` (default: copydesk's own)."""
+class DebrisFinder:
+    """The debris check: ``search(text)`` is ``_debris_regex(patterns).search(text)``, tried
+    only at the line starts where a match can begin.
+
+    Each pattern comes with the most whitespace-separated tokens the line where one of its
+    matches begins can hold (``_line_tokens``). A line with more tokens than a pattern allows
+    cannot start a match of it, so each line start is tried with the alternation of only the
+    patterns its token count allows (in the same order: the alternation's first match there
+    is the same), and not at all when none does. Long body lines, most of a text, are
+    skipped; short ones skip the patterns of rules with a lower ``max_words``."""
+
+    def __init__(self, patterns: tuple[tuple[str, float], ...]) -> None:
+        self.patterns = patterns
+        finite = [int(n) for _, n in patterns if n != math.inf]
+        self._most = max(finite, default=0)  # counting tokens stops above this many
+        self._by_tokens: dict[int, re.Pattern[str] | None] = {}
+
+    def _regex(self, tokens: int) -> re.Pattern[str] | None:
+        """The alternation of the patterns a line of ``tokens`` tokens allows (built once)."""
+        if tokens not in self._by_tokens:
+            allowed = tuple(p for p, most in self.patterns if tokens <= most)
+            self._by_tokens[tokens] = _debris_regex(allowed) if allowed else None
+        return self._by_tokens[tokens]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first debris match in ``text`` (every match begins at a line start)."""
+        start = 0
+        for line in text.split("\n"):  # the lines of ``^``/``$`` (re.MULTILINE): "\n" only
+            regex = self._regex(len(line.split(None, self._most)))
+            found = regex.match(text, start) if regex is not None else None
+            if found:
+                return found
+            start += len(line) + 1
+        return None
+
+
+def _validation_patterns(rule: Rule) -> list[str]:
+    """``patterns_for_validation`` of one rule."""
+    return RuleSet(rules=[rule], home_words=set(), prose={}, sources=[]).patterns_for_validation()
+
+
+def _line_tokens(rules: RuleSet) -> tuple[tuple[str, float], ...]:
+    """Each validation pattern with the most tokens the line where its match begins can
+    hold: a pattern of a rule with ``max_words`` k checks that the line holds at most k words
+    after an optional bullet (k + 1 tokens; a bullet followed only by the line break leaves
+    one); a listed phrase of k words, between the bullet and a trailing marker (":", "»"),
+    leaves at most k + 2 on the line (fewer when the phrase runs on to the next line). A
+    rule without ``max_words``: no limit. If the patterns do not come out as ``RuleSet``
+    builds them rule by rule, no pattern gets a limit."""
+    out: list[tuple[str, float]] = []
+    for rule in rules.rules:
+        words = math.inf if rule.max_words is None else rule.max_words + 1
+        out += [(p, words) for p in _validation_patterns(replace(rule, phrases={}))]
+        phrase_words = max((len(ph.split()) for ph in rule.phrases), default=0) + 2
+        out += [(p, phrase_words) for p in _validation_patterns(replace(rule, patterns=[]))]
+    patterns = rules.patterns_for_validation()
+    if [p for p, _ in out] != patterns:
+        return tuple((p, math.inf) for p in patterns)
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _finder(patterns: tuple[tuple[str, float], ...]) -> DebrisFinder:
+    return DebrisFinder(patterns)
+
+
+def debris_finder(rules: RuleSet | None = None) -> DebrisFinder:
+    """The debris check for ``rules`` (default: copydesk's own)."""
     if rules is None:
         from copydesk.rules_loader import load_rules
 
         rules = load_rules(())
-    return _debris_regex(tuple(rules.patterns_for_validation()))
+    return _finder(_line_tokens(rules))
 
 
 CHECK_COLUMNS = ("mojibake", "fused_tokens", "title_in_text", "debris")
 
 
-def document_checks(record: dict[str, Any], debris: re.Pattern[str] | None = None) -> list[Any]:
+def document_checks(record: dict[str, Any], debris: DebrisFinder | None = None) -> list[Any]:
     """The costly derived columns of one document (order: ``CHECK_COLUMNS``). A run computes
     them in its batch tasks, where the work is parallel, and hands them to ``document_table``.
 
@@ -230,7 +297,7 @@ DOCUMENT_COLUMNS = ["id", "text", "language", "language_flagged", "has_byline", 
 
 def document_rows(records: Iterable[dict[str, Any]],
                   checks: Iterable[list[Any] | None] | None = None,
-                  debris: re.Pattern[str] | None = None) -> list[dict[str, Any]]:
+                  debris: DebrisFinder | None = None) -> list[dict[str, Any]]:
     """One row per published document: the text and the derived columns the suites use.
 
     ``checks``, when given, holds each record's ``document_checks`` in the same order (None
@@ -271,7 +338,7 @@ def document_rows(records: Iterable[dict[str, Any]],
 
 def document_table(records: Iterable[dict[str, Any]],
                    checks: Iterable[list[Any] | None] | None = None,
-                   debris: re.Pattern[str] | None = None) -> pd.DataFrame:
+                   debris: DebrisFinder | None = None) -> pd.DataFrame:
     """``document_rows`` as the pandas table the ``documents`` suite validates."""
     return rows_table(document_rows(records, checks, debris))
 
