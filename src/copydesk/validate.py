@@ -203,23 +203,24 @@ class DebrisFinder:
     """The debris check: ``search(text)`` is ``_debris_regex(patterns).search(text)``, tried
     only at the line starts where a match can begin.
 
-    Each pattern comes with the most whitespace-separated tokens the line where one of its
-    matches begins can hold (``_line_tokens``). A line with more tokens than a pattern allows
-    cannot start a match of it, so each line start is tried with the alternation of only the
-    patterns its token count allows (in the same order: the alternation's first match there
-    is the same), and not at all when none does. Long body lines, most of a text, are
-    skipped; short ones skip the patterns of rules with a lower ``max_words``."""
+    Each pattern comes with the fewest and the most whitespace-separated tokens the line
+    where one of its matches begins can hold (``_line_tokens``). A line with a token count
+    outside a pattern's range cannot start a match of it, so each line start is tried with
+    the alternation of only the patterns its token count allows (in the same order: the
+    alternation's first match there is the same), and not at all when none does. Long body
+    lines, most of a text, are skipped; short ones skip the patterns of rules with a lower
+    ``max_words``, and empty lines (between paragraphs) the listed phrases."""
 
-    def __init__(self, patterns: tuple[tuple[str, float], ...]) -> None:
+    def __init__(self, patterns: tuple[tuple[str, int, float], ...]) -> None:
         self.patterns = patterns
-        finite = [int(n) for _, n in patterns if n != math.inf]
+        finite = [int(most) for _, _, most in patterns if most != math.inf]
         self._most = max(finite, default=0)  # counting tokens stops above this many
         self._by_tokens: dict[int, re.Pattern[str] | None] = {}
 
     def _regex(self, tokens: int) -> re.Pattern[str] | None:
         """The alternation of the patterns a line of ``tokens`` tokens allows (built once)."""
         if tokens not in self._by_tokens:
-            allowed = tuple(p for p, most in self.patterns if tokens <= most)
+            allowed = tuple(p for p, fewest, most in self.patterns if fewest <= tokens <= most)
             self._by_tokens[tokens] = _debris_regex(allowed) if allowed else None
         return self._by_tokens[tokens]
 
@@ -240,28 +241,30 @@ def _validation_patterns(rule: Rule) -> list[str]:
     return RuleSet(rules=[rule], home_words=set(), prose={}, sources=[]).patterns_for_validation()
 
 
-def _line_tokens(rules: RuleSet) -> tuple[tuple[str, float], ...]:
-    """Each validation pattern with the most tokens the line where its match begins can
-    hold: a pattern of a rule with ``max_words`` k checks that the line holds at most k words
-    after an optional bullet (k + 1 tokens; a bullet followed only by the line break leaves
-    one); a listed phrase of k words, between the bullet and a trailing marker (":", "»"),
-    leaves at most k + 2 on the line (fewer when the phrase runs on to the next line). A
-    rule without ``max_words``: no limit. If the patterns do not come out as ``RuleSet``
-    builds them rule by rule, no pattern gets a limit."""
-    out: list[tuple[str, float]] = []
+def _line_tokens(rules: RuleSet) -> tuple[tuple[str, int, float], ...]:
+    """Each validation pattern with the fewest and the most tokens the line where its match
+    begins can hold. A pattern of a rule with ``max_words`` k checks that the line holds at
+    most k words after an optional bullet: at most k + 1 tokens (a bullet followed only by
+    the line break leaves one); without ``max_words``, no limit. A listed phrase of k words,
+    between the bullet and a trailing marker (":", "»"), leaves at most k + 2 on the line
+    (fewer when it runs on to the next line), and at least one: its first word or the
+    bullet (unless the rule lists an empty phrase). If the patterns do not come out as
+    ``RuleSet`` builds them rule by rule, no pattern gets a range."""
+    out: list[tuple[str, int, float]] = []
     for rule in rules.rules:
         words = math.inf if rule.max_words is None else rule.max_words + 1
-        out += [(p, words) for p in _validation_patterns(replace(rule, phrases={}))]
-        phrase_words = max((len(ph.split()) for ph in rule.phrases), default=0) + 2
-        out += [(p, phrase_words) for p in _validation_patterns(replace(rule, patterns=[]))]
+        out += [(p, 0, words) for p in _validation_patterns(replace(rule, phrases={}))]
+        fewest = 0 if "" in rule.phrases else 1
+        most = max((len(ph.split()) for ph in rule.phrases), default=0) + 2
+        out += [(p, fewest, most) for p in _validation_patterns(replace(rule, patterns=[]))]
     patterns = rules.patterns_for_validation()
-    if [p for p, _ in out] != patterns:
-        return tuple((p, math.inf) for p in patterns)
+    if [p for p, _, _ in out] != patterns:
+        return tuple((p, 0, math.inf) for p in patterns)
     return tuple(out)
 
 
 @lru_cache(maxsize=16)
-def _finder(patterns: tuple[tuple[str, float], ...]) -> DebrisFinder:
+def _finder(patterns: tuple[tuple[str, int, float], ...]) -> DebrisFinder:
     return DebrisFinder(patterns)
 
 
