@@ -745,6 +745,15 @@ def _marks(text: str, style: str) -> tuple[str, str, str]:
 _APOS_LAST = frozenset("stedlm")  # last letters of the contraction/possessive suffixes
 
 
+@lru_cache(maxsize=200_000)
+def _word_gates(w: str) -> tuple[bool, bool, bool]:
+    """What word evidence may find in `w`: (a ’ split it may support, rare enough for a
+    dropped dash or accent, a number for a range)."""
+    rare = max(_rules()["dash"]["written_max"], _rules()["accent"]["written_max"])
+    split = w[-1] in _APOS_LAST and bool(_word_splits(w))
+    return split, len(w) > 2 and _z(w) < rare, w.isdigit()
+
+
 def _propose(
     stream: _Stream,
     stems: collections.abc.Mapping[str, int],
@@ -755,19 +764,19 @@ def _propose(
     evidence looks only at words an edit can come from (a ’ split it may support, a rare
     word, a number), so a token's context is built for those alone."""
     text = stream.text
-    doc = _doc_stems(stream)
+    doc: list[collections.Counter[str]] = []  # counted on the first use
     apos, fused, rng = _marks(text, style)
     accents = style != "ascii"
-    max_z = max(_rules()["dash"]["written_max"], _rules()["accent"]["written_max"])
 
     def names(stem: str) -> int:
-        return doc.get(stem, 0) + stems.get(stem, 0)
+        if not doc:
+            doc.append(_doc_stems(stream))
+        return doc[0].get(stem, 0) + stems.get(stem, 0)
 
     found: dict[int, _Edit] = {}
     for i, w in enumerate(stream.words):
-        split = w[-1] in _APOS_LAST and _word_splits(w)
-        rare = len(w) > 2 and _z(w) < max_z
-        if not (split or rare or w.isdigit()):
+        split, rare, number = _word_gates(w)
+        if not (split or rare or number):
             continue
         tok, edit = stream.tok(i), None
         if split:
@@ -778,7 +787,7 @@ def _propose(
                 or _range_edit(tok, rng)
                 or (_accent_edit(tok, stems) if accents else None)
             )
-        elif edit is None and w.isdigit():
+        elif edit is None and number:
             edit = _range_edit(tok, rng)
         if edit:
             edit.new = edit.new.replace(_APOS, apos)
