@@ -270,11 +270,14 @@ def _finder(patterns: tuple[tuple[str, int, float], ...]) -> DebrisFinder:
 
 def debris_finder(rules: RuleSet | None = None) -> DebrisFinder:
     """The debris check for ``rules`` (default: copydesk's own)."""
-    if rules is None:
-        from copydesk.rules_loader import load_rules
+    return _finder(_line_tokens(rules)) if rules is not None else _default_finder()
 
-        rules = load_rules(())
-    return _finder(_line_tokens(rules))
+
+@lru_cache(maxsize=1)
+def _default_finder() -> DebrisFinder:
+    from copydesk.rules_loader import load_rules
+
+    return debris_finder(load_rules(()))
 
 
 CHECK_COLUMNS = ("mojibake", "fused_tokens", "title_in_text", "debris")
