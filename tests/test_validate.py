@@ -180,3 +180,16 @@ def test_debris_finder_finds_what_one_search_of_all_patterns_finds(tmp_path: Pat
             assert (got and (got.start(), got.group())) == (want and (want.start(), want.group())), text
             found += want is not None
         assert 0 < found < len(texts)
+
+
+def test_title_repeated_as_a_line_is_found_whatever_its_case_and_spacing() -> None:
+    from copydesk.validate import document_checks
+
+    def repeated(title: str, text: str) -> bool:
+        return document_checks({"title": title, "text": text})[2]
+
+    assert repeated("Council agrees budget", BODY + "\n\n  COUNCIL   agrees\tbudget \n")
+    assert repeated("Die Straße  bleibt", "DIE STRASSE BLEIBT\n" + BODY)  # casefolded: ß = ss
+    assert not repeated("Council agrees budget", BODY + "\nThe council agrees budget cuts.")
+    assert not repeated("Council agrees budget", BODY)
+    assert not repeated("", BODY) and not repeated("   ", "\n\n")

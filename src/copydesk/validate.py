@@ -179,10 +179,14 @@ def is_mojibake(text: str) -> bool:
 
 
 def _title_in_text(title: str | None, text: str) -> bool:
-    """Does the title come back as a line of its own in the text?"""
+    """Does the title come back as a line of its own in the text? (Casefolding maps each
+    character on its own and never makes or removes whitespace, so every word of such a
+    line, casefolded, is in the casefolded text: a text without the title's longest word
+    is not searched line by line.)"""
     norm = " ".join((title or "").split()).casefold()
-    return bool(norm) and any(" ".join(line.split()).casefold() == norm
-                              for line in text.splitlines())
+    if not norm or max(norm.split(" "), key=len) not in text.casefold():
+        return False
+    return any(" ".join(line.split()).casefold() == norm for line in text.splitlines())
 
 
 @lru_cache(maxsize=16)
