@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import re
+import string
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -254,13 +255,13 @@ def _char_script(ch: str) -> str | None:
     return None
 
 
-_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_DELETE_ASCII_LETTERS = str.maketrans("", "", string.ascii_letters)  # deletes A-Z, a-z
 
 
 def script_counts(text: str) -> Counter[str]:
     """How many letters of ``text`` belong to each script."""
     if text.isascii():  # the common case, without a Unicode name lookup per character
-        n = len(_ASCII_LETTERS.findall(text))
+        n = len(text) - len(text.translate(_DELETE_ASCII_LETTERS))
         return Counter({"Latin": n}) if n else Counter()
     counts: Counter[str] = Counter()
     for ch, n in Counter(text).items():
