@@ -240,11 +240,6 @@ class DebrisFinder:
         return None
 
 
-def _validation_patterns(rule: Rule) -> list[str]:
-    """``patterns_for_validation`` of one rule."""
-    return RuleSet(rules=[rule], home_words=set(), prose={}, sources=[]).patterns_for_validation()
-
-
 def _line_tokens(rules: RuleSet) -> tuple[tuple[str, int, float], ...]:
     """Each validation pattern with the fewest and the most tokens the line where its match
     begins can hold. A pattern of a rule with ``max_words`` k checks that the line holds at
@@ -257,14 +252,19 @@ def _line_tokens(rules: RuleSet) -> tuple[tuple[str, int, float], ...]:
     out: list[tuple[str, int, float]] = []
     for rule in rules.rules:
         words = math.inf if rule.max_words is None else rule.max_words + 1
-        out += [(p, 0, words) for p in _validation_patterns(replace(rule, phrases={}))]
+        out += [(p, 0, words) for p in _validation_patterns(rules, replace(rule, phrases={}))]
         fewest = 0 if "" in rule.phrases else 1
         most = max((len(ph.split()) for ph in rule.phrases), default=0) + 2
-        out += [(p, fewest, most) for p in _validation_patterns(replace(rule, patterns=[]))]
+        out += [(p, fewest, most) for p in _validation_patterns(rules, replace(rule, patterns=[]))]
     patterns = rules.patterns_for_validation()
     if [p for p, _, _ in out] != patterns:
         return tuple((p, 0, math.inf) for p in patterns)
     return tuple(out)
+
+
+def _validation_patterns(rules: RuleSet, rule: Rule) -> list[str]:
+    """``patterns_for_validation`` of one rule."""
+    return replace(rules, rules=[rule]).patterns_for_validation()
 
 
 @lru_cache(maxsize=16)
