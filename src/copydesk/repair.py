@@ -764,14 +764,12 @@ def _propose(
     evidence looks only at words an edit can come from (a ’ split it may support, a rare
     word, a number), so a token's context is built for those alone."""
     text = stream.text
-    doc: list[collections.Counter[str]] = []  # counted on the first use
+    doc = cache(lambda: _doc_stems(stream))  # counted on the first use
     apos, fused, rng = _marks(text, style)
     accents = style != "ascii"
 
     def names(stem: str) -> int:
-        if not doc:
-            doc.append(_doc_stems(stream))
-        return doc[0].get(stem, 0) + stems.get(stem, 0)
+        return doc().get(stem, 0) + stems.get(stem, 0)
 
     found: dict[int, _Edit] = {}
     for i, w in enumerate(stream.words):
