@@ -745,7 +745,7 @@ def _marks(text: str, style: str) -> tuple[str, str, str]:
 _APOS_LAST = frozenset("stedlm")  # last letters of the contraction/possessive suffixes
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _word_gates(w: str) -> tuple[bool, bool, bool]:
     """What word evidence may find in `w`: (a ’ split it may support, rare enough for a
     dropped dash or accent, a number for a range)."""
