@@ -205,3 +205,29 @@ def test_rule_order_and_zones_hold_when_the_prefilter_names_the_first_rule(tmp_p
     assert got["Sponsored by Acme"] == "head-promo"
     assert got["Sponsored content by Acme"] == "promo"
     assert got["• Our partner offer"] == "promo"
+
+
+def test_a_listed_phrase_and_an_earlier_or_later_pattern_keep_rule_order(tmp_path):
+    """A line whose phrase a rule lists goes to that rule before later pattern rules, to an
+    earlier rule whose pattern matches it, and to a later pattern rule when the listing rule is
+    outside its zone."""
+    from copydesk.pipeline import Settings
+
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - category: offer-pattern\n"
+        "    patterns: ['partner offer .*']\n"
+        "  - category: head-offer\n"
+        "    zone: head\n"
+        "    phrases: {en: ['partner offer today', 'our partner offer']}\n"
+        "  - category: offer\n"
+        "    patterns: ['our partner .*']\n"
+    )
+    doc = clean_text(article(head=["Partner offer today", "Our Partner Offer"],
+                             tail=["Our partner offer"]),
+                     settings=Settings(rules=(str(rules),)))
+    got = removed(doc)
+    assert got["Our Partner Offer"] == "head-offer"
+    assert got["Partner offer today"] == "offer-pattern"
+    assert got["Our partner offer"] == "offer"

@@ -118,12 +118,15 @@ class Classifier:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self._phrases = frozenset(p for rule in rules.rules for p in rule.phrases)
+        self._phrase_rules: dict[str, int] = {}  # listed phrase → the first rule listing it
+        for j, rule in enumerate(rules.rules):
+            for phrase in rule.phrases:
+                self._phrase_rules.setdefault(phrase, j)
         # Word-count gates: a listed phrase has at most ``_phrase_words`` words, and a line
         # keeps all its words but perhaps one trailing marker ("→") when normalised; a pattern
         # only matches a line of at most its rule's ``max_words`` words. Longer lines (most
         # body lines) cannot match any rule and skip the rules pass altogether.
-        self._phrase_words = max((len(p.split()) for p in self._phrases), default=-1)
+        self._phrase_words = max((len(p.split()) for p in self._phrase_rules), default=-1)
         pattern_rules = [rule for rule in rules.rules if rule.patterns]
         self._pattern_words = max((math.inf if rule.max_words is None else rule.max_words
                                    for rule in pattern_rules), default=-1)
@@ -159,16 +162,16 @@ class Classifier:
                 break
         return forms
 
-    def _first_rules(self, forms: list[tuple[str, str, int]]) -> list[int] | None:
-        """For each form, the index of the first rule whose patterns may match it (rules
-        before it can match that form only by phrase; ``len(rules)``: no rule's pattern
-        can); None when no rule can match the line at all, which is certain: no rule lists its
-        phrase and no rule's pattern matches it (one combined, time-bounded regex of the rules
-        that accept a line of its length). That regex holds one group per rule in rule order,
-        and an alternation's first alternative that matches is the one taken, so its group
-        names that rule. A listed phrase, a timeout or no combined regex: every rule is tried."""
-        if any(phrase in self._phrases for _, phrase, _ in forms):
-            return [0] * len(forms)
+    def _first_rules(self, forms: list[tuple[str, str, int]]) -> tuple[int, list[int]] | None:
+        """``(start, firsts)``: for each form, the index of the first rule whose patterns may
+        match it (rules before it can match that form only by phrase; ``len(rules)``: no
+        rule's pattern can), and the first rule that may match the line at all (by a listed
+        phrase or a pattern). None when no rule can match the line, which is certain: no rule
+        lists its phrase and no rule's pattern matches it (one combined, time-bounded regex of
+        the rules that accept a line of its length). That regex holds one group per rule in
+        rule order, and an alternation's first alternative that matches is the one taken, so
+        its group names that rule. A timeout or no combined regex: every rule's patterns are
+        tried."""
         none = len(self.rules.rules)
         firsts = []
         for text, _, n_words in forms:
@@ -181,17 +184,20 @@ class Classifier:
                     m = True
                 first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
             firsts.append(first)
-        return None if all(f == none for f in firsts) else firsts
+        start = min(firsts + [self._phrase_rules.get(phrase, none) for _, phrase, _ in forms])
+        return None if start == none else (start, firsts)
 
     def _any_rule(self, line: str) -> bool:
         """Does any rule match ``line`` as written (``Rule.match(line)``), whatever its zone?"""
         if len(line) > MAX_LINE_CHARS:
             return False
         forms = self._forms(line, line)
-        firsts = self._first_rules(forms) if forms is not None else None
-        if firsts is None:
+        found = self._first_rules(forms) if forms is not None else None
+        if found is None:
             return False
-        return any(rule.match(*forms[0]) for rule in self.rules.rules[firsts[0] :])
+        if forms[0][1] in self._phrase_rules:
+            return True
+        return any(rule.match(*forms[0]) for rule in self.rules.rules[found[1][0] :])
 
     def classify(
         self, doc: Document, *, html_title: str | None = None, author_hint: str | None = None,
@@ -221,13 +227,13 @@ class Classifier:
                 continue
             bare = strip_bullet(text)
             forms = self._forms(text, bare)
-            firsts = self._first_rules(forms) if forms is not None else None
-            if firsts is None:
+            found = self._first_rules(forms) if forms is not None else None
+            if found is None:
                 continue
+            start, firsts = found
             zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
-            # Rules before every form's first rule could match only by phrase, and the line has
-            # no listed phrase unless ``firsts`` are all 0: they are skipped.
-            for j in range(min(firsts), len(self.rules.rules)):
+            # Rules before ``start`` can match neither by phrase nor by pattern: they are skipped.
+            for j in range(start, len(self.rules.rules)):
                 rule = self.rules.rules[j]
                 if not zone_ok[rule.zone]:
                     continue
