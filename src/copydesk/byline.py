@@ -53,6 +53,7 @@ def _first_separator(line: str) -> re.Match[str] | None:
 _BRACKETS = ("()", "[]", "（）", "【】")
 _ORG = re.compile(r"\b(?:Times|Post|News|Journal|Herald|Tribune|Daily|Media|Group|Network)\b")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
+_NOT_IN_NAME = re.compile(r"[\d@#/|()\[\]\"“”«»:;!?,]")
 
 
 @dataclass
@@ -225,14 +226,16 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     """Name-shaped: 2–4 capitalised words (plus particles) in any script, Han/Hangul names
     2–4 characters; no digits or sentence punctuation."""
     text = text.strip()
-    if not text or len(text) > 60 or re.search(r"[\d@#/|()\[\]\"“”«»:;!?,]", text):
+    if not text or len(text) > 60:
+        return False
+    tokens = text.split()
+    if len(tokens) > 5 or _NOT_IN_NAME.search(text):  # no shape below has more than 5 words
         return False
     counts = script_counts(text)
     script = dominant_script(counts)
     if script is None:
         return False
     lex = _lexicon()
-    tokens = text.split()
     if any(t.casefold().strip(".") in lex.not_name for t in tokens):
         return False
     if script in _UNCASED_SHORT:
@@ -241,7 +244,7 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     if len(counts) > 1:
         return False
     core = [t for t in tokens if t.casefold() not in lex.particles]
-    if not 2 <= len(core) <= 4 or len(tokens) > 5 or tokens[0].casefold() in lex.particles:
+    if not 2 <= len(core) <= 4 or tokens[0].casefold() in lex.particles:
         return False
     if all(_INITIAL.match(t) for t in core):
         return False
@@ -455,32 +458,36 @@ def _dash_list(lines: list[str], i: int) -> bool:
     return any(0 <= j < len(lines) and lines[j][:1] == dash for j in (i - 1, i + 1))
 
 
-def _name_with_role(lines: list[str], i: int, bottom: bool) -> _Candidate | None:
-    """An unlabelled name line followed by a role line, or "Name, Role" on one line."""
+def _name_with_role(lines: list[str], i: int, bottom: bool, name_line: bool) -> _Candidate | None:
+    """An unlabelled name line followed by a role line, or "Name, Role" on one line.
+    ``name_line``: ``is_name(lines[i])``."""
     line = lines[i].strip()
     first_sep = _first_separator(line)
     # "Name, Role" needs a separator after at most 60 characters (a longer first segment is
-    # no name), so most lines skip the split
-    segments = [s for s in _SEGMENT_SPLIT.split(line) if s] \
-        if first_sep is not None and first_sep.start() <= 60 else []
-    if len(segments) == 2 and is_name(segments[0]) and (langs := role_langs(segments[1])):
-        return _Candidate(name=segments[0], lines={i: "byline"}, score=3, role=segments[1],
-                          cues=[list(langs)])
-    if not is_name(lines[i]) or i + 1 >= len(lines) or not role_langs(lines[i + 1]):
+    # no name) and a name before it, so most lines skip the split
+    head = line[: first_sep.start()] if first_sep is not None and first_sep.start() <= 60 else ""
+    if (head == "" and first_sep is not None and first_sep.start() <= 60) or is_name(head):
+        segments = [s for s in _SEGMENT_SPLIT.split(line) if s]
+        if len(segments) == 2 and is_name(segments[0]) and (langs := role_langs(segments[1])):
+            return _Candidate(name=segments[0], lines={i: "byline"}, score=3, role=segments[1],
+                              cues=[list(langs)])
+    if not name_line or i + 1 >= len(lines) or not role_langs(lines[i + 1]):
         return None
-    cand = _Candidate(name=lines[i].strip(), lines={i: "byline"}, score=3)
+    cand = _Candidate(name=line, lines={i: "byline"}, score=3)
     return _with_role_and_bio(cand, lines, i, bottom)
 
 
 def _bare_name(
-    lines: list[str], i: int, doc_script: Callable[[], str | None] | None, hint: str | None
+    lines: list[str], i: int, doc_script: Callable[[], str | None] | None, hint: str | None,
+    name_line: bool,
 ) -> _Candidate | None:
     """A bare name at an edge: only if it equals the metadata author, or is written in a
     different script than the document (a Cyrillic credit under an English article).
-    ``doc_script`` gives the document's script (computed on first use), None: not asked."""
-    line = lines[i].strip()
-    if not is_name(line):
+    ``doc_script`` gives the document's script (computed on first use), None: not asked;
+    ``name_line``: ``is_name(lines[i])``."""
+    if not name_line:
         return None
+    line = lines[i].strip()
     if hint and _norm(line) == _norm(hint):
         return _Candidate(name=line, lines={i: "byline"}, score=2)
     script = script_of(line)
@@ -510,18 +517,20 @@ def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_
         return script_of(" ".join(lines[:40]))
 
     for i in _top_indices(lines, title):
+        name_line = is_name(lines[i])
         found += _found(
             _labelled(lines, i, bottom=False),
-            _name_with_role(lines, i, bottom=False),
-            _bare_name(lines, i, None, hint),
+            _name_with_role(lines, i, False, name_line),
+            _bare_name(lines, i, None, hint, name_line),
         )
     bottom = _bottom_indices(lines)
     for i in bottom:
+        name_line = is_name(lines[i])
         tail = _found(
             _labelled(lines, i, bottom=True),
-            _name_with_role(lines, i, bottom=True),
+            _name_with_role(lines, i, True, name_line),
             _bio_only(lines, i),
-            _bare_name(lines, i, doc_script, hint),
+            _bare_name(lines, i, doc_script, hint, name_line),
         )
         found += [c for c in tail if _after_ok(lines, c.lines)]
     for i, line in enumerate(lines):  # explicit about-the-author blocks anywhere
