@@ -231,3 +231,27 @@ def test_a_listed_phrase_and_an_earlier_or_later_pattern_keep_rule_order(tmp_pat
     assert got["Our Partner Offer"] == "head-offer"
     assert got["Partner offer today"] == "offer-pattern"
     assert got["Our partner offer"] == "offer"
+
+
+def test_a_pattern_starting_with_a_wildcard_keeps_its_place_in_rule_order(tmp_path):
+    """Such a pattern is tested apart from the others (by its literals first), and still
+    wins over a later rule's pattern, and loses to an earlier one's."""
+    from copydesk.pipeline import Settings
+
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - category: early\n"
+        "    patterns: ['members only .*']\n"
+        "  - category: offer\n"
+        "    patterns: ['.{0,40}partner\\s+offer\\.?']\n"
+        "  - category: late\n"
+        "    patterns: ['our partner .*', 'members .*']\n"
+    )
+    doc = clean_text(article(tail=["Our PARTNER offer.", "Members only partner offer",
+                                    "Our partner deals"]),
+                     settings=Settings(rules=(str(rules),)))
+    got = removed(doc)
+    assert got["Our PARTNER offer."] == "offer"
+    assert got["Members only partner offer"] == "early"
+    assert got["Our partner deals"] == "late"

@@ -26,9 +26,12 @@ from copydesk.document import Document, Removal
 from copydesk.rules_loader import (
     MATCH_TIMEOUT,
     MAX_LINE_CHARS,
+    PATTERN_FLAGS,
     RuleSet,
+    leading_wildcard,
     non_capturing,
     normalise_phrase,
+    required_literals,
     strip_bullet,
 )
 
@@ -130,10 +133,10 @@ class Classifier:
         pattern_rules = [rule for rule in rules.rules if rule.patterns]
         self._pattern_words = max((math.inf if rule.max_words is None else rule.max_words
                                    for rule in pattern_rules), default=-1)
-        self._prefilters: dict[float, regex.Pattern[str] | None] = {}
-        self._prefilter_by_words: dict[int, regex.Pattern[str] | None] = {}
+        self._prefilters: dict[float, _Prefilter] = {}
+        self._prefilter_by_words: dict[int, _Prefilter] = {}
 
-    def _prefilter_for(self, n_words: int) -> regex.Pattern[str] | None:
+    def _prefilter_for(self, n_words: int) -> _Prefilter:
         """The combined prefilter of the rules whose patterns may match a line of ``n_words``
         words (the others reject it on its length); built once per word-count threshold."""
         if n_words not in self._prefilter_by_words:
@@ -167,23 +170,10 @@ class Classifier:
         match it (rules before it can match that form only by phrase; ``len(rules)``: no
         rule's pattern can), and the first rule that may match the line at all (by a listed
         phrase or a pattern). None when no rule can match the line, which is certain: no rule
-        lists its phrase and no rule's pattern matches it (one combined, time-bounded regex of
-        the rules that accept a line of its length). That regex holds one group per rule in
-        rule order, and an alternation's first alternative that matches is the one taken, so
-        its group names that rule. A timeout or no combined regex: every rule's patterns are
-        tried."""
+        lists its phrase and no rule's pattern matches it (``_Prefilter``)."""
         none = len(self.rules.rules)
-        firsts = []
-        for text, _, n_words in forms:
-            first = none
-            if n_words <= self._pattern_words:
-                prefilter = self._prefilter_for(n_words)
-                try:
-                    m = True if prefilter is None else prefilter.fullmatch(text, timeout=MATCH_TIMEOUT)
-                except TimeoutError:
-                    m = True
-                first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
-            firsts.append(first)
+        firsts = [self._prefilter_for(n_words).first_rule(text, none)
+                  if n_words <= self._pattern_words else none for text, _, n_words in forms]
         start = min(firsts + [self._phrase_rules.get(phrase, none) for _, phrase, _ in forms])
         return None if start == none else (start, firsts)
 
@@ -361,23 +351,57 @@ class Classifier:
                 doc.metadata.setdefault(field_name, value)
 
 
-def _prefilter(rules: RuleSet, n_words: int = 0) -> regex.Pattern[str] | None:
-    """The patterns of all rules that accept a line of ``n_words`` words, as one alternation
-    (matches wherever one of them matches), or None when they cannot be combined (a
-    back-reference, or the combination does not compile)."""
+@dataclass(frozen=True)
+class _Prefilter:
+    """Which rule's patterns can first match a line, for the rules that accept a line of its
+    length: one combined, time-bounded regex, plus a literal test for each pattern that starts
+    with a wildcard (tried at every split point of a line, such a pattern would be most of the
+    combined regex's time; it can only match a line holding one of its literals)."""
+
+    combined: regex.Pattern[str] | None  # None: the patterns cannot be combined
+    gated: tuple[tuple[int, regex.Pattern[str]], ...]  # (rule index, literal search), rule order
+
+    def first_rule(self, text: str, none: int) -> int:
+        """The index of the first rule whose patterns may match ``text``; ``none`` when no
+        rule's can, which is certain. The combined regex holds one group per rule in rule
+        order, and an alternation's first alternative that matches is the one taken, so its
+        group names that rule. A timeout or no combined regex: 0 (every rule may match)."""
+        try:
+            m = True if self.combined is None else self.combined.fullmatch(text, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            m = True
+        first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
+        for j, literals in self.gated:
+            if j >= first:
+                break
+            if literals.search(text):
+                return j
+        return first
+
+
+def _prefilter(rules: RuleSet, n_words: int = 0) -> _Prefilter:
+    """The ``_Prefilter`` of all rules that accept a line of ``n_words`` words; its combined
+    regex is None when the patterns cannot be combined (a back-reference, inline flags, or
+    the combination does not compile)."""
     by_rule = {j: [p.pattern for p in rule.patterns] for j, rule in enumerate(rules.rules)
                if rule.patterns and (rule.max_words is None or rule.max_words >= n_words)}
-    patterns = [p for ps in by_rule.values() for p in ps]
-    if not patterns:
-        return regex.compile(r"(?!x)x")
-    if any(re.search(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z-]+[:)]", p) for p in patterns):
-        return None
+    if any(re.search(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z-]+[:)]", p) for ps in by_rule.values() for p in ps):
+        return _Prefilter(None, ())
+    gated, combined_by_rule = [], {}
+    for j, ps in by_rule.items():
+        for p in ps:
+            if leading_wildcard(p) and (literals := required_literals(p)):
+                gated.append((j, regex.compile("|".join(map(regex.escape, literals)), PATTERN_FLAGS)))
+            else:
+                combined_by_rule.setdefault(j, []).append(p)
+    if not combined_by_rule:
+        return _Prefilter(regex.compile(r"(?!x)x"), tuple(gated))
     try:  # one group per rule, named r<index>: the first rule whose pattern matches
-        return regex.compile("|".join(f"(?P<r{j}>" + "|".join(f"(?:{non_capturing(p)})" for p in ps)
-                                      + ")" for j, ps in by_rule.items()),
-                             regex.IGNORECASE | regex.VERSION0)
+        combined = regex.compile("|".join(f"(?P<r{j}>" + "|".join(f"(?:{non_capturing(p)})" for p in ps)
+                                          + ")" for j, ps in combined_by_rule.items()), PATTERN_FLAGS)
     except regex.error:
-        return None
+        return _Prefilter(None, ())
+    return _Prefilter(combined, tuple(gated))
 
 
 def parse_count(text: str) -> int | None:
