@@ -255,3 +255,9 @@ def test_a_pattern_starting_with_a_wildcard_keeps_its_place_in_rule_order(tmp_pa
     assert got["Our PARTNER offer."] == "offer"
     assert got["Members only partner offer"] == "early"
     assert got["Our partner deals"] == "late"
+
+
+def test_a_title_repeat_differing_in_case_and_punctuation_is_removed():
+    doc = clean_text(article(title="Straße wird gesperrt", tail=["STRASSE WIRD GESPERRT!"]))
+    assert doc.title == "Straße wird gesperrt"
+    assert removed(doc)["STRASSE WIRD GESPERRT!"] == "duplicate-title"

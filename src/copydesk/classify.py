@@ -198,9 +198,10 @@ class Classifier:
         texts = [ln.text for ln in lines]
         labels: list[str | None] = [None] * len(lines)
         reasons: dict[int, tuple[str, str | None]] = {}
-        prose = [is_prose(t, self.rules.prose) for t in texts]
-        first = prose.index(True) if any(prose) else len(lines)
-        last = len(prose) - 1 - prose[::-1].index(True) if any(prose) else -1
+        # the first and the last prose line (the lines between them need no test)
+        first = next((i for i, t in enumerate(texts) if is_prose(t, self.rules.prose)), len(lines))
+        last = next((i for i in range(len(texts) - 1, first - 1, -1)
+                     if is_prose(texts[i], self.rules.prose)), -1)
 
         def mark(i: int, category: str, reason: str, lang: str | None = None) -> None:
             if labels[i] is None:
@@ -240,8 +241,11 @@ class Classifier:
             mark(i, "breadcrumb", "breadcrumb trail before the article")
         if title:
             title_key = text_key(title)
+            # a line with the title's key holds the key's longest word (casefolded): most
+            # lines are ruled out without computing their key
+            probe = max(title_key.split(" "), key=len)
             for i, text in enumerate(texts):
-                if labels[i] is None and text_key(text) == title_key:
+                if labels[i] is None and probe in text.casefold() and text_key(text) == title_key:
                     mark(i, "duplicate-title", "repeats the title")
         self._header_zone(doc, texts, labels, first, title, mark)
 
