@@ -322,3 +322,10 @@ def test_a_bare_name_in_another_script_than_the_article_is_a_byline(body, name):
 
 def test_a_bare_name_in_the_article_script_is_not_a_byline():
     assert _find(RUSSIAN_BODY + ["Олена Петренко"]) is None
+
+
+@pytest.mark.parametrize("line", ["by Sarah Johnson", "WRITTEN BY Sarah Johnson",
+                                  "AUTOR: Sarah Johnson", "Sarah Johnson 기자"])
+def test_labels_match_in_any_case(line):
+    m = _find(BODY + [line])
+    assert m is not None and m.byline.name == "Sarah Johnson"

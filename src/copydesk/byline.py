@@ -86,6 +86,7 @@ class _Label:
     role: bool
     about: bool
     weak: bool  # a bare foreign word ("Von", "Di", "Par") that also starts headlines
+    suffix: bool  # follows the name ("X 기자")
 
 
 @dataclass(frozen=True)
@@ -100,22 +101,26 @@ class _Lexicon:
     name_letters: dict[str, str]
     name_suffixes: dict[str, tuple[str, ...]]
     script_languages: dict[str, str]
-    any_label: re.Pattern[str]  # matches where some label's pattern matches (a pre-filter)
-    any_about: re.Pattern[str]  # the same for about-the-author labels only
+    any_about: re.Pattern[str]  # matches where some about-the-author label's pattern matches
     any_copula: re.Pattern[str]  # matches where some bio copula matches (a pre-filter)
 
 
-def _any_of(labels: Iterable[_Label]) -> re.Pattern[str]:
+def _any_of(labels: Iterable[tuple[int, _Label]]) -> re.Pattern[str]:
     """One regex matching exactly where one of ``labels``' patterns matches (all are
     anchored and case-insensitive): one C-level test instead of a Python loop per line. Each
-    label's alternative is the group ``l<index>``; the first label (in order) that matches
-    is the one taken, so ``lastgroup`` names it."""
-    alts = [lb.pattern.pattern.replace("(?P<rest>", "(?:") for lb in labels]
-    return re.compile("|".join(f"(?P<l{i}>{a})" for i, a in enumerate(alts)) or r"(?!x)x", re.I)
+    label's alternative is the group ``l<index>`` (its index in the lexicon); the first label
+    (in order) that matches is the one taken, so ``lastgroup`` names it."""
+    alts = [(i, lb.pattern.pattern.replace("(?P<rest>", "(?:")) for i, lb in labels]
+    return re.compile("|".join(f"(?P<l{i}>{a})" for i, a in alts) or r"(?!x)x", re.I)
+
+
+def _literal(text: str) -> str:
+    """A label's text as a pattern: a space stands for any whitespace, ' for either apostrophe."""
+    return re.escape(text).replace(r"\ ", r"\s+").replace("'", "['’]")
 
 
 def _label_pattern(entry: dict) -> re.Pattern[str]:
-    text = re.escape(entry["text"]).replace(r"\ ", r"\s+").replace("'", "['’]")
+    text = _literal(entry["text"])
     cjk = script_of(entry["text"]) in _UNCASED_SHORT
     if entry.get("position") == "suffix":
         return re.compile(rf"^(?P<rest>.+?)\s*{text}$", re.I)
@@ -155,7 +160,7 @@ def _lexicon() -> _Lexicon:
     )
     parsed = tuple(
         _Label(e["text"], tuple(e["langs"]), _label_pattern(e), bool(e.get("role")),
-               bool(e.get("about")), _is_weak(e))
+               bool(e.get("about")), _is_weak(e), e.get("position") == "suffix")
         for e in labels
     )
     return _Lexicon(
@@ -169,8 +174,7 @@ def _lexicon() -> _Lexicon:
         name_letters=data["name_letters"],
         name_suffixes={k: tuple(v) for k, v in data["name_suffixes"].items()},
         script_languages=data["script_languages"],
-        any_label=_any_of(parsed),
-        any_about=_any_of(lb for lb in parsed if lb.about),
+        any_about=_any_of((i, lb) for i, lb in enumerate(parsed) if lb.about),
         any_copula=re.compile("|".join(f"(?:{spec['copula']})" for spec in data["bio"].values())
                               or r"(?!x)x", re.I),
     )
@@ -296,6 +300,34 @@ def _label_head(line: str) -> str | None:
     return text.split(";")[0].strip()
 
 
+def _labels_for(first: str, last: str) -> re.Pattern[str]:
+    """``_any_of`` the labels that can match a line starting with the character ``first``
+    and ending with ``last``: a label before the name needs its first character there, one
+    after the name its last. A few alternatives instead of them all."""
+    return _labels_of(tuple(sorted(_labels_starting(first) + _labels_ending(last))))
+
+
+@lru_cache(maxsize=8192)
+def _labels_starting(ch: str) -> tuple[int, ...]:
+    """The labels before the name whose first character matches ``ch`` (as in their patterns)."""
+    return tuple(i for i, lb in enumerate(_lexicon().labels)
+                 if not lb.suffix and re.fullmatch(_literal(lb.text[0]), ch, re.I))
+
+
+@lru_cache(maxsize=8192)
+def _labels_ending(ch: str) -> tuple[int, ...]:
+    """The labels after the name whose last character matches ``ch``."""
+    return tuple(i for i, lb in enumerate(_lexicon().labels)
+                 if lb.suffix and re.fullmatch(_literal(lb.text[-1]), ch, re.I))
+
+
+@cache
+def _labels_of(indices: tuple[int, ...]) -> re.Pattern[str]:
+    """``_any_of`` these labels (few distinct sets: one per class of first and last characters)."""
+    labels = _lexicon().labels
+    return _any_of((i, labels[i]) for i in indices)
+
+
 def may_be_about_label(line: str) -> bool:
     """Could ``parse_label_line(line)`` return an about-the-author candidate (score 4)? False
     is certain: no about-label pattern matches the line."""
@@ -310,8 +342,8 @@ def parse_label_line(line: str) -> _Candidate | None:
     if first is None:
         return None
     lex = _lexicon()
-    if not (hit := lex.any_label.match(first)):
-        return None
+    if not first or not (hit := _labels_for(first[0], first[-1]).match(first)):
+        return None  # (no label matches an empty line)
     for label in lex.labels[int(hit.lastgroup[1:]) :]:  # the labels before it do not match
         m = label.pattern.match(first)
         if not m:
