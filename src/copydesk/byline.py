@@ -235,12 +235,12 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     tokens = text.split()
     if len(tokens) > 5 or _NOT_IN_NAME.search(text):  # no shape below has more than 5 words
         return False
+    lex = _lexicon()
+    if any(t.casefold().strip(".") in lex.not_name for t in tokens):
+        return False
     counts = script_counts(text)
     script = dominant_script(counts)
     if script is None:
-        return False
-    lex = _lexicon()
-    if any(t.casefold().strip(".") in lex.not_name for t in tokens):
         return False
     if script in _UNCASED_SHORT:
         letters = [ch for ch in text if not ch.isspace()]
