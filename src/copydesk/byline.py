@@ -496,9 +496,11 @@ def _name_with_role(lines: list[str], i: int, bottom: bool, name_line: bool) -> 
     line = lines[i].strip()
     first_sep = _first_separator(line)
     # "Name, Role" needs a separator after at most 60 characters (a longer first segment is
-    # no name) and a name before it, so most lines skip the split
-    head = line[: first_sep.start()] if first_sep is not None and first_sep.start() <= 60 else ""
-    if (head == "" and first_sep is not None and first_sep.start() <= 60) or is_name(head):
+    # no name) and a name before it (the first segment, unless the line starts with a
+    # separator), so most lines skip the split
+    near = first_sep is not None and first_sep.start() <= 60
+    head = line[: first_sep.start()] if near else ""
+    if near and (not head or is_name(head)):
         segments = [s for s in _SEGMENT_SPLIT.split(line) if s]
         if len(segments) == 2 and is_name(segments[0]) and (langs := role_langs(segments[1])):
             return _Candidate(name=segments[0], lines={i: "byline"}, score=3, role=segments[1],
