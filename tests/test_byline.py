@@ -300,3 +300,32 @@ def test_dev_fixtures_meet_the_targets():
             assert all(lines.index(x) in m.lines for x in case["lines"]), case["id"]
             if case["language"]:
                 assert m.byline.language == case["language"], case["id"]
+
+
+RUSSIAN_BODY = [
+    "Кремль сообщил об отсутствии прогресса после переговоров с американскими посланниками.",
+    "После пяти часов обсуждений стороны так и не согласовали ключевые пункты мирного плана, "
+    "сообщили во вторник официальные лица.",
+    "Европейские союзники предложили собственную версию плана, убрав из неё спорные пункты.",
+]
+
+
+@pytest.mark.parametrize("body,name", [
+    (BODY, "Олена Петренко"),  # a Cyrillic credit under an English article
+    (BODY[:1] + ["“Quoted” — and déjà vu."] + BODY[1:], "Олена Петренко"),
+    (RUSSIAN_BODY, "Jane Smith"),  # a Latin credit under a Russian article
+])
+def test_a_bare_name_in_another_script_than_the_article_is_a_byline(body, name):
+    found = _find(body + [name])
+    assert found is not None and found.byline.name == name
+
+
+def test_a_bare_name_in_the_article_script_is_not_a_byline():
+    assert _find(RUSSIAN_BODY + ["Олена Петренко"]) is None
+
+
+@pytest.mark.parametrize("line", ["by Sarah Johnson", "WRITTEN BY Sarah Johnson",
+                                  "AUTOR: Sarah Johnson", "Sarah Johnson 기자"])
+def test_labels_match_in_any_case(line):
+    m = _find(BODY + [line])
+    assert m is not None and m.byline.name == "Sarah Johnson"

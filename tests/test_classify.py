@@ -205,3 +205,59 @@ def test_rule_order_and_zones_hold_when_the_prefilter_names_the_first_rule(tmp_p
     assert got["Sponsored by Acme"] == "head-promo"
     assert got["Sponsored content by Acme"] == "promo"
     assert got["• Our partner offer"] == "promo"
+
+
+def test_a_listed_phrase_and_an_earlier_or_later_pattern_keep_rule_order(tmp_path):
+    """A line whose phrase a rule lists goes to that rule before later pattern rules, to an
+    earlier rule whose pattern matches it, and to a later pattern rule when the listing rule is
+    outside its zone."""
+    from copydesk.pipeline import Settings
+
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - category: offer-pattern\n"
+        "    patterns: ['partner offer .*']\n"
+        "  - category: head-offer\n"
+        "    zone: head\n"
+        "    phrases: {en: ['partner offer today', 'our partner offer']}\n"
+        "  - category: offer\n"
+        "    patterns: ['our partner .*']\n"
+    )
+    doc = clean_text(article(head=["Partner offer today", "Our Partner Offer"],
+                             tail=["Our partner offer"]),
+                     settings=Settings(rules=(str(rules),)))
+    got = removed(doc)
+    assert got["Our Partner Offer"] == "head-offer"
+    assert got["Partner offer today"] == "offer-pattern"
+    assert got["Our partner offer"] == "offer"
+
+
+def test_a_pattern_starting_with_a_wildcard_keeps_its_place_in_rule_order(tmp_path):
+    """Such a pattern is tested apart from the others (by its literals first), and still
+    wins over a later rule's pattern, and loses to an earlier one's."""
+    from copydesk.pipeline import Settings
+
+    rules = tmp_path / "mine.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - category: early\n"
+        "    patterns: ['members only .*']\n"
+        "  - category: offer\n"
+        "    patterns: ['.{0,40}partner\\s+offer\\.?']\n"
+        "  - category: late\n"
+        "    patterns: ['our partner .*', 'members .*']\n"
+    )
+    doc = clean_text(article(tail=["Our PARTNER offer.", "Members only partner offer",
+                                    "Our partner deals"]),
+                     settings=Settings(rules=(str(rules),)))
+    got = removed(doc)
+    assert got["Our PARTNER offer."] == "offer"
+    assert got["Members only partner offer"] == "early"
+    assert got["Our partner deals"] == "late"
+
+
+def test_a_title_repeat_differing_in_case_and_punctuation_is_removed():
+    doc = clean_text(article(title="Straße wird gesperrt", tail=["STRASSE WIRD GESPERRT!"]))
+    assert doc.title == "Straße wird gesperrt"
+    assert removed(doc)["STRASSE WIRD GESPERRT!"] == "duplicate-title"

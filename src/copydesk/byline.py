@@ -53,6 +53,7 @@ def _first_separator(line: str) -> re.Match[str] | None:
 _BRACKETS = ("()", "[]", "（）", "【】")
 _ORG = re.compile(r"\b(?:Times|Post|News|Journal|Herald|Tribune|Daily|Media|Group|Network)\b")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
+_NOT_IN_NAME = re.compile(r"[\d@#/|()\[\]\"“”«»:;!?,]")
 
 
 @dataclass
@@ -85,6 +86,7 @@ class _Label:
     role: bool
     about: bool
     weak: bool  # a bare foreign word ("Von", "Di", "Par") that also starts headlines
+    suffix: bool  # follows the name ("X 기자")
 
 
 @dataclass(frozen=True)
@@ -99,22 +101,26 @@ class _Lexicon:
     name_letters: dict[str, str]
     name_suffixes: dict[str, tuple[str, ...]]
     script_languages: dict[str, str]
-    any_label: re.Pattern[str]  # matches where some label's pattern matches (a pre-filter)
-    any_about: re.Pattern[str]  # the same for about-the-author labels only
+    any_about: re.Pattern[str]  # matches where some about-the-author label's pattern matches
     any_copula: re.Pattern[str]  # matches where some bio copula matches (a pre-filter)
 
 
-def _any_of(labels: Iterable[_Label]) -> re.Pattern[str]:
+def _any_of(labels: Iterable[tuple[int, _Label]]) -> re.Pattern[str]:
     """One regex matching exactly where one of ``labels``' patterns matches (all are
     anchored and case-insensitive): one C-level test instead of a Python loop per line. Each
-    label's alternative is the group ``l<index>``; the first label (in order) that matches
-    is the one taken, so ``lastgroup`` names it."""
-    alts = [lb.pattern.pattern.replace("(?P<rest>", "(?:") for lb in labels]
-    return re.compile("|".join(f"(?P<l{i}>{a})" for i, a in enumerate(alts)) or r"(?!x)x", re.I)
+    label's alternative is the group ``l<index>`` (its index in the lexicon); the first label
+    (in order) that matches is the one taken, so ``lastgroup`` names it."""
+    alts = [(i, lb.pattern.pattern.replace("(?P<rest>", "(?:")) for i, lb in labels]
+    return re.compile("|".join(f"(?P<l{i}>{a})" for i, a in alts) or r"(?!x)x", re.I)
+
+
+def _literal(text: str) -> str:
+    """A label's text as a pattern: a space stands for any whitespace, ' for either apostrophe."""
+    return re.escape(text).replace(r"\ ", r"\s+").replace("'", "['’]")
 
 
 def _label_pattern(entry: dict) -> re.Pattern[str]:
-    text = re.escape(entry["text"]).replace(r"\ ", r"\s+").replace("'", "['’]")
+    text = _literal(entry["text"])
     cjk = script_of(entry["text"]) in _UNCASED_SHORT
     if entry.get("position") == "suffix":
         return re.compile(rf"^(?P<rest>.+?)\s*{text}$", re.I)
@@ -154,7 +160,7 @@ def _lexicon() -> _Lexicon:
     )
     parsed = tuple(
         _Label(e["text"], tuple(e["langs"]), _label_pattern(e), bool(e.get("role")),
-               bool(e.get("about")), _is_weak(e))
+               bool(e.get("about")), _is_weak(e), e.get("position") == "suffix")
         for e in labels
     )
     return _Lexicon(
@@ -168,8 +174,7 @@ def _lexicon() -> _Lexicon:
         name_letters=data["name_letters"],
         name_suffixes={k: tuple(v) for k, v in data["name_suffixes"].items()},
         script_languages=data["script_languages"],
-        any_label=_any_of(parsed),
-        any_about=_any_of(lb for lb in parsed if lb.about),
+        any_about=_any_of((i, lb) for i, lb in enumerate(parsed) if lb.about),
         any_copula=re.compile("|".join(f"(?:{spec['copula']})" for spec in data["bio"].values())
                               or r"(?!x)x", re.I),
     )
@@ -225,15 +230,17 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     """Name-shaped: 2–4 capitalised words (plus particles) in any script, Han/Hangul names
     2–4 characters; no digits or sentence punctuation."""
     text = text.strip()
-    if not text or len(text) > 60 or re.search(r"[\d@#/|()\[\]\"“”«»:;!?,]", text):
+    if not text or len(text) > 60:
+        return False
+    tokens = text.split()
+    if len(tokens) > 5 or _NOT_IN_NAME.search(text):  # no shape below has more than 5 words
+        return False
+    lex = _lexicon()
+    if any(t.casefold().strip(".") in lex.not_name for t in tokens):
         return False
     counts = script_counts(text)
     script = dominant_script(counts)
     if script is None:
-        return False
-    lex = _lexicon()
-    tokens = text.split()
-    if any(t.casefold().strip(".") in lex.not_name for t in tokens):
         return False
     if script in _UNCASED_SHORT:
         letters = [ch for ch in text if not ch.isspace()]
@@ -241,7 +248,7 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     if len(counts) > 1:
         return False
     core = [t for t in tokens if t.casefold() not in lex.particles]
-    if not 2 <= len(core) <= 4 or len(tokens) > 5 or tokens[0].casefold() in lex.particles:
+    if not 2 <= len(core) <= 4 or tokens[0].casefold() in lex.particles:
         return False
     if all(_INITIAL.match(t) for t in core):
         return False
@@ -293,6 +300,34 @@ def _label_head(line: str) -> str | None:
     return text.split(";")[0].strip()
 
 
+def _labels_for(first: str, last: str) -> re.Pattern[str]:
+    """``_any_of`` the labels that can match a line starting with the character ``first``
+    and ending with ``last``: a label before the name needs its first character there, one
+    after the name its last. A few alternatives instead of them all."""
+    return _labels_of(tuple(sorted(_labels_starting(first) + _labels_ending(last))))
+
+
+@lru_cache(maxsize=8192)
+def _labels_starting(ch: str) -> tuple[int, ...]:
+    """The labels before the name whose first character matches ``ch`` (as in their patterns)."""
+    return tuple(i for i, lb in enumerate(_lexicon().labels)
+                 if not lb.suffix and re.fullmatch(_literal(lb.text[0]), ch, re.I))
+
+
+@lru_cache(maxsize=8192)
+def _labels_ending(ch: str) -> tuple[int, ...]:
+    """The labels after the name whose last character matches ``ch``."""
+    return tuple(i for i, lb in enumerate(_lexicon().labels)
+                 if lb.suffix and re.fullmatch(_literal(lb.text[-1]), ch, re.I))
+
+
+@cache
+def _labels_of(indices: tuple[int, ...]) -> re.Pattern[str]:
+    """``_any_of`` these labels (few distinct sets: one per class of first and last characters)."""
+    labels = _lexicon().labels
+    return _any_of((i, labels[i]) for i in indices)
+
+
 def may_be_about_label(line: str) -> bool:
     """Could ``parse_label_line(line)`` return an about-the-author candidate (score 4)? False
     is certain: no about-label pattern matches the line."""
@@ -307,8 +342,8 @@ def parse_label_line(line: str) -> _Candidate | None:
     if first is None:
         return None
     lex = _lexicon()
-    if not (hit := lex.any_label.match(first)):
-        return None
+    if not first or not (hit := _labels_for(first[0], first[-1]).match(first)):
+        return None  # (no label matches an empty line)
     for label in lex.labels[int(hit.lastgroup[1:]) :]:  # the labels before it do not match
         m = label.pattern.match(first)
         if not m:
@@ -455,32 +490,38 @@ def _dash_list(lines: list[str], i: int) -> bool:
     return any(0 <= j < len(lines) and lines[j][:1] == dash for j in (i - 1, i + 1))
 
 
-def _name_with_role(lines: list[str], i: int, bottom: bool) -> _Candidate | None:
-    """An unlabelled name line followed by a role line, or "Name, Role" on one line."""
+def _name_with_role(lines: list[str], i: int, bottom: bool, name_line: bool) -> _Candidate | None:
+    """An unlabelled name line followed by a role line, or "Name, Role" on one line.
+    ``name_line``: ``is_name(lines[i])``."""
     line = lines[i].strip()
     first_sep = _first_separator(line)
     # "Name, Role" needs a separator after at most 60 characters (a longer first segment is
-    # no name), so most lines skip the split
-    segments = [s for s in _SEGMENT_SPLIT.split(line) if s] \
-        if first_sep is not None and first_sep.start() <= 60 else []
-    if len(segments) == 2 and is_name(segments[0]) and (langs := role_langs(segments[1])):
-        return _Candidate(name=segments[0], lines={i: "byline"}, score=3, role=segments[1],
-                          cues=[list(langs)])
-    if not is_name(lines[i]) or i + 1 >= len(lines) or not role_langs(lines[i + 1]):
+    # no name) and a name before it (the first segment, unless the line starts with a
+    # separator), so most lines skip the split
+    near = first_sep is not None and first_sep.start() <= 60
+    head = line[: first_sep.start()] if near else ""
+    if near and (not head or is_name(head)):
+        segments = [s for s in _SEGMENT_SPLIT.split(line) if s]
+        if len(segments) == 2 and is_name(segments[0]) and (langs := role_langs(segments[1])):
+            return _Candidate(name=segments[0], lines={i: "byline"}, score=3, role=segments[1],
+                              cues=[list(langs)])
+    if not name_line or i + 1 >= len(lines) or not role_langs(lines[i + 1]):
         return None
-    cand = _Candidate(name=lines[i].strip(), lines={i: "byline"}, score=3)
+    cand = _Candidate(name=line, lines={i: "byline"}, score=3)
     return _with_role_and_bio(cand, lines, i, bottom)
 
 
 def _bare_name(
-    lines: list[str], i: int, doc_script: Callable[[], str | None] | None, hint: str | None
+    lines: list[str], i: int, doc_script: Callable[[], str | None] | None, hint: str | None,
+    name_line: bool,
 ) -> _Candidate | None:
     """A bare name at an edge: only if it equals the metadata author, or is written in a
     different script than the document (a Cyrillic credit under an English article).
-    ``doc_script`` gives the document's script (computed on first use), None: not asked."""
-    line = lines[i].strip()
-    if not is_name(line):
+    ``doc_script`` gives the document's script (computed on first use), None: not asked;
+    ``name_line``: ``is_name(lines[i])``."""
+    if not name_line:
         return None
+    line = lines[i].strip()
     if hint and _norm(line) == _norm(hint):
         return _Candidate(name=line, lines={i: "byline"}, score=2)
     script = script_of(line)
@@ -507,21 +548,23 @@ def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_
 
     @cache
     def doc_script() -> str | None:  # only a bare name at the bottom needs it
-        return script_of(" ".join(lines[:40]))
+        return _dominant_script(" ".join(lines[:40]))
 
     for i in _top_indices(lines, title):
+        name_line = is_name(lines[i])
         found += _found(
             _labelled(lines, i, bottom=False),
-            _name_with_role(lines, i, bottom=False),
-            _bare_name(lines, i, None, hint),
+            _name_with_role(lines, i, False, name_line),
+            _bare_name(lines, i, None, hint, name_line),
         )
     bottom = _bottom_indices(lines)
     for i in bottom:
+        name_line = is_name(lines[i])
         tail = _found(
             _labelled(lines, i, bottom=True),
-            _name_with_role(lines, i, bottom=True),
+            _name_with_role(lines, i, True, name_line),
             _bio_only(lines, i),
-            _bare_name(lines, i, doc_script, hint),
+            _bare_name(lines, i, doc_script, hint, name_line),
         )
         found += [c for c in tail if _after_ok(lines, c.lines)]
     for i, line in enumerate(lines):  # explicit about-the-author blocks anywhere
@@ -529,6 +572,16 @@ def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_
                 and c.score >= 4:
             found += _found(_about_block(lines, i, c))
     return [c for c in found if c.name]
+
+
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
+def _dominant_script(text: str) -> str | None:
+    """``script_of(text)``, at once when ASCII letters are over half of its characters: they
+    outnumber the letters of every other script, so Latin dominates."""
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
+    return "Latin" if 2 * ascii_letters > len(text) else script_of(text)
 
 
 def _found(*candidates: _Candidate | None) -> list[_Candidate]:

@@ -26,9 +26,12 @@ from copydesk.document import Document, Removal
 from copydesk.rules_loader import (
     MATCH_TIMEOUT,
     MAX_LINE_CHARS,
+    PATTERN_FLAGS,
     RuleSet,
+    leading_wildcard,
     non_capturing,
     normalise_phrase,
+    required_literals,
     strip_bullet,
 )
 
@@ -118,19 +121,22 @@ class Classifier:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self._phrases = frozenset(p for rule in rules.rules for p in rule.phrases)
+        self._phrase_rules: dict[str, int] = {}  # listed phrase → the first rule listing it
+        for j, rule in enumerate(rules.rules):
+            for phrase in rule.phrases:
+                self._phrase_rules.setdefault(phrase, j)
         # Word-count gates: a listed phrase has at most ``_phrase_words`` words, and a line
         # keeps all its words but perhaps one trailing marker ("→") when normalised; a pattern
         # only matches a line of at most its rule's ``max_words`` words. Longer lines (most
         # body lines) cannot match any rule and skip the rules pass altogether.
-        self._phrase_words = max((len(p.split()) for p in self._phrases), default=-1)
+        self._phrase_words = max((len(p.split()) for p in self._phrase_rules), default=-1)
         pattern_rules = [rule for rule in rules.rules if rule.patterns]
         self._pattern_words = max((math.inf if rule.max_words is None else rule.max_words
                                    for rule in pattern_rules), default=-1)
-        self._prefilters: dict[float, regex.Pattern[str] | None] = {}
-        self._prefilter_by_words: dict[int, regex.Pattern[str] | None] = {}
+        self._prefilters: dict[float, _Prefilter] = {}
+        self._prefilter_by_words: dict[int, _Prefilter] = {}
 
-    def _prefilter_for(self, n_words: int) -> regex.Pattern[str] | None:
+    def _prefilter_for(self, n_words: int) -> _Prefilter:
         """The combined prefilter of the rules whose patterns may match a line of ``n_words``
         words (the others reject it on its length); built once per word-count threshold."""
         if n_words not in self._prefilter_by_words:
@@ -159,39 +165,29 @@ class Classifier:
                 break
         return forms
 
-    def _first_rules(self, forms: list[tuple[str, str, int]]) -> list[int] | None:
-        """For each form, the index of the first rule whose patterns may match it (rules
-        before it can match that form only by phrase; ``len(rules)``: no rule's pattern
-        can); None when no rule can match the line at all, which is certain: no rule lists its
-        phrase and no rule's pattern matches it (one combined, time-bounded regex of the rules
-        that accept a line of its length). That regex holds one group per rule in rule order,
-        and an alternation's first alternative that matches is the one taken, so its group
-        names that rule. A listed phrase, a timeout or no combined regex: every rule is tried."""
-        if any(phrase in self._phrases for _, phrase, _ in forms):
-            return [0] * len(forms)
+    def _first_rules(self, forms: list[tuple[str, str, int]]) -> tuple[int, list[int]] | None:
+        """``(start, firsts)``: for each form, the index of the first rule whose patterns may
+        match it (rules before it can match that form only by phrase; ``len(rules)``: no
+        rule's pattern can), and the first rule that may match the line at all (by a listed
+        phrase or a pattern). None when no rule can match the line, which is certain: no rule
+        lists its phrase and no rule's pattern matches it (``_Prefilter``)."""
         none = len(self.rules.rules)
-        firsts = []
-        for text, _, n_words in forms:
-            first = none
-            if n_words <= self._pattern_words:
-                prefilter = self._prefilter_for(n_words)
-                try:
-                    m = True if prefilter is None else prefilter.fullmatch(text, timeout=MATCH_TIMEOUT)
-                except TimeoutError:
-                    m = True
-                first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
-            firsts.append(first)
-        return None if all(f == none for f in firsts) else firsts
+        firsts = [self._prefilter_for(n_words).first_rule(text, none)
+                  if n_words <= self._pattern_words else none for text, _, n_words in forms]
+        start = min(firsts + [self._phrase_rules.get(phrase, none) for _, phrase, _ in forms])
+        return None if start == none else (start, firsts)
 
     def _any_rule(self, line: str) -> bool:
         """Does any rule match ``line`` as written (``Rule.match(line)``), whatever its zone?"""
         if len(line) > MAX_LINE_CHARS:
             return False
         forms = self._forms(line, line)
-        firsts = self._first_rules(forms) if forms is not None else None
-        if firsts is None:
+        found = self._first_rules(forms) if forms is not None else None
+        if found is None:
             return False
-        return any(rule.match(*forms[0]) for rule in self.rules.rules[firsts[0] :])
+        if forms[0][1] in self._phrase_rules:
+            return True
+        return any(rule.match(*forms[0]) for rule in self.rules.rules[found[1][0] :])
 
     def classify(
         self, doc: Document, *, html_title: str | None = None, author_hint: str | None = None,
@@ -202,9 +198,10 @@ class Classifier:
         texts = [ln.text for ln in lines]
         labels: list[str | None] = [None] * len(lines)
         reasons: dict[int, tuple[str, str | None]] = {}
-        prose = [is_prose(t, self.rules.prose) for t in texts]
-        first = prose.index(True) if any(prose) else len(lines)
-        last = len(prose) - 1 - prose[::-1].index(True) if any(prose) else -1
+        # the first and the last prose line (the lines between them need no test)
+        first = next((i for i, t in enumerate(texts) if is_prose(t, self.rules.prose)), len(lines))
+        last = next((i for i in range(len(texts) - 1, first - 1, -1)
+                     if is_prose(texts[i], self.rules.prose)), -1)
 
         def mark(i: int, category: str, reason: str, lang: str | None = None) -> None:
             if labels[i] is None:
@@ -221,13 +218,13 @@ class Classifier:
                 continue
             bare = strip_bullet(text)
             forms = self._forms(text, bare)
-            firsts = self._first_rules(forms) if forms is not None else None
-            if firsts is None:
+            found = self._first_rules(forms) if forms is not None else None
+            if found is None:
                 continue
+            start, firsts = found
             zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
-            # Rules before every form's first rule could match only by phrase, and the line has
-            # no listed phrase unless ``firsts`` are all 0: they are skipped.
-            for j in range(min(firsts), len(self.rules.rules)):
+            # Rules before ``start`` can match neither by phrase nor by pattern: they are skipped.
+            for j in range(start, len(self.rules.rules)):
                 rule = self.rules.rules[j]
                 if not zone_ok[rule.zone]:
                     continue
@@ -244,8 +241,11 @@ class Classifier:
             mark(i, "breadcrumb", "breadcrumb trail before the article")
         if title:
             title_key = text_key(title)
+            # a line with the title's key holds the key's longest word (casefolded): most
+            # lines are ruled out without computing their key
+            probe = max(title_key.split(" "), key=len)
             for i, text in enumerate(texts):
-                if labels[i] is None and text_key(text) == title_key:
+                if labels[i] is None and probe in text.casefold() and text_key(text) == title_key:
                     mark(i, "duplicate-title", "repeats the title")
         self._header_zone(doc, texts, labels, first, title, mark)
 
@@ -355,23 +355,57 @@ class Classifier:
                 doc.metadata.setdefault(field_name, value)
 
 
-def _prefilter(rules: RuleSet, n_words: int = 0) -> regex.Pattern[str] | None:
-    """The patterns of all rules that accept a line of ``n_words`` words, as one alternation
-    (matches wherever one of them matches), or None when they cannot be combined (a
-    back-reference, or the combination does not compile)."""
+@dataclass(frozen=True)
+class _Prefilter:
+    """Which rule's patterns can first match a line, for the rules that accept a line of its
+    length: one combined, time-bounded regex, plus a literal test for each pattern that starts
+    with a wildcard (tried at every split point of a line, such a pattern would be most of the
+    combined regex's time; it can only match a line holding one of its literals)."""
+
+    combined: regex.Pattern[str] | None  # None: the patterns cannot be combined
+    gated: tuple[tuple[int, regex.Pattern[str]], ...]  # (rule index, literal search), rule order
+
+    def first_rule(self, text: str, none: int) -> int:
+        """The index of the first rule whose patterns may match ``text``; ``none`` when no
+        rule's can, which is certain. The combined regex holds one group per rule in rule
+        order, and an alternation's first alternative that matches is the one taken, so its
+        group names that rule. A timeout or no combined regex: 0 (every rule may match)."""
+        try:
+            m = True if self.combined is None else self.combined.fullmatch(text, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            m = True
+        first = 0 if m is True else none if m is None else int(m.lastgroup[1:])
+        for j, literals in self.gated:
+            if j >= first:
+                break
+            if literals.search(text):
+                return j
+        return first
+
+
+def _prefilter(rules: RuleSet, n_words: int = 0) -> _Prefilter:
+    """The ``_Prefilter`` of all rules that accept a line of ``n_words`` words; its combined
+    regex is None when the patterns cannot be combined (a back-reference, inline flags, or
+    the combination does not compile)."""
     by_rule = {j: [p.pattern for p in rule.patterns] for j, rule in enumerate(rules.rules)
                if rule.patterns and (rule.max_words is None or rule.max_words >= n_words)}
-    patterns = [p for ps in by_rule.values() for p in ps]
-    if not patterns:
-        return regex.compile(r"(?!x)x")
-    if any(re.search(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z-]+[:)]", p) for p in patterns):
-        return None
+    if any(re.search(r"\\[1-9g]|\(\?P=|\(\?[a-zA-Z-]+[:)]", p) for ps in by_rule.values() for p in ps):
+        return _Prefilter(None, ())
+    gated, combined_by_rule = [], {}
+    for j, ps in by_rule.items():
+        for p in ps:
+            if leading_wildcard(p) and (literals := required_literals(p)):
+                gated.append((j, regex.compile("|".join(map(regex.escape, literals)), PATTERN_FLAGS)))
+            else:
+                combined_by_rule.setdefault(j, []).append(p)
+    if not combined_by_rule:
+        return _Prefilter(regex.compile(r"(?!x)x"), tuple(gated))
     try:  # one group per rule, named r<index>: the first rule whose pattern matches
-        return regex.compile("|".join(f"(?P<r{j}>" + "|".join(f"(?:{non_capturing(p)})" for p in ps)
-                                      + ")" for j, ps in by_rule.items()),
-                             regex.IGNORECASE | regex.VERSION0)
+        combined = regex.compile("|".join(f"(?P<r{j}>" + "|".join(f"(?:{non_capturing(p)})" for p in ps)
+                                          + ")" for j, ps in combined_by_rule.items()), PATTERN_FLAGS)
     except regex.error:
-        return None
+        return _Prefilter(None, ())
+    return _Prefilter(combined, tuple(gated))
 
 
 def parse_count(text: str) -> int | None:

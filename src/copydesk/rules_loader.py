@@ -25,6 +25,7 @@ MAX_LINE_CHARS = 1000
 # an optional bullet.
 VALIDATION_LINE = rf"(?im)^(?=[^\n]{{0,{MAX_LINE_CHARS}}}$)(?:{BULLET.pattern[1:]})?"
 MATCH_TIMEOUT = 0.05  # seconds per pattern and line; a match that takes longer is no match
+PATTERN_FLAGS = regex.IGNORECASE | regex.VERSION0  # how every rule pattern is compiled
 
 
 class RulesError(ValueError):
@@ -132,7 +133,7 @@ def _compile(pattern: str, where: str, *, trusted: bool = False) -> regex.Patter
     """
     try:
         parsed = sre_parse.parse(pattern, re.IGNORECASE)
-        compiled = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+        compiled = regex.compile(pattern, PATTERN_FLAGS)
     except (re.error, regex.error) as exc:
         raise RulesError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
     if not trusted and _nested_repeat(parsed):
@@ -179,6 +180,48 @@ def _broad(op: Any, av: Any) -> bool:
 
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT}
+
+
+def leading_wildcard(pattern: str) -> bool:
+    """Does the pattern start with an open-ended wildcard (``.{0,120}…``, ``.*…``)? Such a
+    pattern is tried at every split point of a line: the slowest kind to match."""
+    items = sre_parse.parse(pattern, re.IGNORECASE)
+    if not len(items):
+        return False
+    op, av = items[0]
+    return (op in _REPEATS or op is sre.POSSESSIVE_REPEAT) and len(av[2]) == 1 and _broad(*av[2][0])
+
+
+def required_literals(pattern: str) -> list[str] | None:
+    """Literal strings one of which every match of ``pattern`` contains (matched with the
+    pattern's own flags, so case-insensitively), or None when none is found."""
+    return _required(sre_parse.parse(pattern, re.IGNORECASE))
+
+
+def _required(items: Any) -> list[str] | None:
+    """The most selective requirement of a sequence: a run of literal characters, or one
+    of a group's, a branch's (all alternatives have one) or a repeat's (at least once)."""
+    best: list[str] | None = None
+    run = ""
+    for op, av in [*items, (None, None)]:  # (None, None): ends the last literal run
+        if op is sre.LITERAL:
+            run += chr(av)
+            continue
+        options = [[run]] if run else []
+        run = ""
+        if op is sre.SUBPATTERN:
+            options.append(_required(av[-1]))
+        elif op is sre.ATOMIC_GROUP:
+            options.append(_required(av))
+        elif op is sre.BRANCH:
+            alts = [_required(alt) for alt in av[1]]
+            options.append(None if None in alts else [lit for alt in alts for lit in alt])
+        elif (op in _REPEATS or op is sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            options.append(_required(av[2]))
+        for option in options:
+            if option and (best is None or min(map(len, option)) > min(map(len, best))):
+                best = option
+    return best
 
 
 def _nested_repeat(items: Any, inside: bool = False) -> bool:
