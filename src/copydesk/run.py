@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -117,7 +118,7 @@ class RunResult:
 
 
 def _identity(path: str) -> list[Any]:
-    st = Path(path).stat()
+    st = os.stat(path)
     return [path, st.st_size, st.st_mtime_ns]
 
 
