@@ -145,7 +145,8 @@ class _TreeRss:
         return {k: v - first.get(k, 0.0) for k, v in last.items()}
 
 
-def _cpu_by_phase(tree: _TreeRss, phases: dict[str, float], launched: float, ended: float) -> None:
+def _cpu_by_phase(tree: _TreeRss, phases: dict[str, float], launched: float, reported: float,
+                  ended: float) -> None:
     """One line per flow phase: CPU seconds by process (workers, flow, Prefect server)."""
     edges = [("start-up", launched)]
     at = phases.get("flow_started", launched)
@@ -153,7 +154,7 @@ def _cpu_by_phase(tree: _TreeRss, phases: dict[str, float], launched: float, end
         if name != "flow_started":
             edges.append((name, at))
             at += seconds
-    edges.append(("finish+exit", at))
+    edges += [("finish", at), ("exit", reported)]
     for (name, start), (_, end) in zip(edges, [*edges[1:], ("", ended)], strict=True):
         used = tree.cpu_between(start, end)
         print(f"  CPU s in {name} ({end - start:.1f}s wall): "
@@ -222,13 +223,16 @@ def main() -> None:
     print(f"start-up (launch → flow body: imports, temporary Prefect server, flow run) {startup:.1f}s; "
           f"excluding it: {steady:.1f}s  {args.docs / steady:.0f} docs/s  {mb / steady:.2f} MB/s")
     finish = steady - sum(v for k, v in phases.items() if k != "flow_started")
+    reported = (out / "report" / "summary.json").stat().st_mtime  # the finishing task's last write
+    exiting = ended - reported
     print("flow phases (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in phases.items()
                                                   if k != "flow_started")
-          + f", finish+exit {finish:.1f}")
+          + f", finish+exit {finish:.1f} (finish {finish - exiting:.1f}, then exit {exiting:.1f}: "
+          "artifacts, Prefect's queues, workers and server stopping)")
     print(f"peak RSS: largest process {peak:.0f} MB; process tree (sum, sampled) {tree.peak_mb:.0f} MB "
           f"over {tree.max_procs} processes")
     print("  peak per process: " + "; ".join(f"{k} {v:.0f} MB" for k, v in tree.by_process.items()))
-    _cpu_by_phase(tree, phases, launched, ended)
+    _cpu_by_phase(tree, phases, launched, reported, ended)
     print("stage seconds (summed over workers): "
           + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
     cleaning = sum(v for k, v in stages.items() if k in CLEANING)
