@@ -147,8 +147,6 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                 ) -> dict[str, Any]:
     logger = get_run_logger()
     began, wall = time.perf_counter(), time.time()
-    # Great Expectations takes seconds to import: do it while the batches are cleaned.
-    threading.Thread(target=_preload_validation, name="copydesk-gx-import", daemon=True).start()
     settings = Settings(
         rules=tuple(rules or ()), accepted_languages=tuple(languages or ("en",)),
         other_languages=other_languages, repair_style=repair_style, max_bytes=max_bytes,
@@ -158,6 +156,9 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                    fmt=output_format, text_files=text_files)
     out = Path(output_dir)
     todo = pending_batches(out, run)
+    # Great Expectations takes seconds to import: do it while the tasks run (not while
+    # planning, which it would slow down by as much: both hold the GIL).
+    threading.Thread(target=_preload_validation, name="copydesk-gx-import", daemon=True).start()
     logger.info("%d inputs in %d batch(es) of up to %d; %d to clean", run.inputs,
                 len(run.batches), batch_size, len(todo))
     progress.info("start", extra={"total": run.inputs})
