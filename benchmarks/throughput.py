@@ -93,11 +93,13 @@ CLEANING = ("read", "decode", "extract", "fix", "classify", "repair", "detect")
 
 
 class _TreeRss:
-    """Samples the summed RSS of a process and all its descendants (psutil, every 0.2 s)."""
+    """Samples the summed RSS of a process and all its descendants (psutil, every 0.2 s), and
+    each process's CPU seconds over time (to tell which process used the CPU in each phase)."""
 
     def __init__(self, pid: int) -> None:
         self.peak_mb, self.max_procs = 0.0, 0
         self.by_process: dict[str, float] = {}  # peak RSS (MB) per process, by pid and role
+        self.cpu: list[tuple[float, dict[str, float]]] = []  # (epoch s, CPU s by process)
         self._done = threading.Event()
         try:
             import psutil
@@ -110,22 +112,53 @@ class _TreeRss:
         while not self._done.wait(0.2):
             try:
                 procs = [self._root, *self._root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                if not self._root.is_running():
+                    return
+                continue  # a child exited while the tree was walked
             except psutil.Error:
                 return
-            total = 0
+            total, cpu, now = 0, {}, time.time()
             for p in procs:
                 try:
                     rss = p.memory_info().rss
                     name = f"{p.pid} {_role(p.cmdline())}"
+                    times = p.cpu_times()
                 except psutil.Error:
                     continue
                 total += rss
+                cpu[name] = times.user + times.system
                 self.by_process[name] = max(self.by_process.get(name, 0.0), rss / 2**20)
+            self.cpu.append((now, cpu))
             self.peak_mb = max(self.peak_mb, total / 2**20)
             self.max_procs = max(self.max_procs, len(procs))
 
     def stop(self) -> None:
         self._done.set()
+
+    def cpu_between(self, start: float, end: float) -> dict[str, float]:
+        """CPU seconds each process used between two epoch times (nearest samples)."""
+        inside = [c for t, c in self.cpu if start <= t <= end]
+        if not inside:
+            return {}
+        first, last = inside[0], inside[-1]
+        return {k: v - first.get(k, 0.0) for k, v in last.items()}
+
+
+def _cpu_by_phase(tree: _TreeRss, phases: dict[str, float], launched: float, reported: float,
+                  ended: float) -> None:
+    """One line per flow phase: CPU seconds by process (workers, flow, Prefect server)."""
+    edges = [("start-up", launched)]
+    at = phases.get("flow_started", launched)
+    for name, seconds in phases.items():
+        if name != "flow_started":
+            edges.append((name, at))
+            at += seconds
+    edges += [("finish", at), ("exit", reported)]
+    for (name, start), (_, end) in zip(edges, [*edges[1:], ("", ended)], strict=True):
+        used = tree.cpu_between(start, end)
+        print(f"  CPU s in {name} ({end - start:.1f}s wall): "
+              + "; ".join(f"{k} {v:.1f}" for k, v in used.items() if v >= 0.05))
 
 
 def _role(cmdline: list[str]) -> str:
@@ -147,12 +180,17 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus and output")
     ap.add_argument("--corpus", type=Path, help="generate the corpus here once and reuse it "
                     "(kept); the output goes to CORPUS-clean")
+    ap.add_argument("--output", type=Path, help="write the run's output here (emptied first) "
+                    "instead of CORPUS-clean")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="copydesk-bench-"))
     src, out = work / "raw", work / "clean"
     if args.corpus:
         src, out = args.corpus, args.corpus.with_name(args.corpus.name + "-clean")
+    if args.output:
+        out = args.output
+    if args.corpus or args.output:
         shutil.rmtree(out, ignore_errors=True)  # else the run resumes and cleans nothing
     t0 = time.perf_counter()
     if args.corpus and (src / ".complete").exists():
@@ -171,7 +209,7 @@ def main() -> None:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tree = _TreeRss(proc.pid)
     stdout, stderr = proc.communicate()
-    elapsed = time.perf_counter() - start
+    elapsed, ended = time.perf_counter() - start, time.time()
     tree.stop()
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest process, MB
     print(stdout.strip() or stderr.strip()[-500:])
@@ -185,12 +223,16 @@ def main() -> None:
     print(f"start-up (launch → flow body: imports, temporary Prefect server, flow run) {startup:.1f}s; "
           f"excluding it: {steady:.1f}s  {args.docs / steady:.0f} docs/s  {mb / steady:.2f} MB/s")
     finish = steady - sum(v for k, v in phases.items() if k != "flow_started")
+    reported = (out / "report" / "summary.json").stat().st_mtime  # the finishing task's last write
+    exiting = ended - reported
     print("flow phases (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in phases.items()
                                                   if k != "flow_started")
-          + f", finish+exit {finish:.1f}")
+          + f", finish+exit {finish:.1f} (finish {finish - exiting:.1f}, then exit {exiting:.1f}: "
+          "artifacts, Prefect's queues, workers and server stopping)")
     print(f"peak RSS: largest process {peak:.0f} MB; process tree (sum, sampled) {tree.peak_mb:.0f} MB "
           f"over {tree.max_procs} processes")
     print("  peak per process: " + "; ".join(f"{k} {v:.0f} MB" for k, v in tree.by_process.items()))
+    _cpu_by_phase(tree, phases, launched, reported, ended)
     print("stage seconds (summed over workers): "
           + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
     cleaning = sum(v for k, v in stages.items() if k in CLEANING)

@@ -1,7 +1,8 @@
 """The cleaning flow: list inputs → batches → corpus statistics → clean each batch into a
-shard → write, validate and report. One Prefect task per batch, never per document; a task
-gets a short description of its batch (file + record range), never the documents. Batches a
-crashed run finished are not redone (see copydesk.run).
+shard → write, validate and report. One Prefect task per few consecutive batches (see
+copydesk.run.clean_groups), never per document; a task gets a short description of its
+batches (file + record range), never the documents. Batches a crashed run finished are not
+redone (see copydesk.run).
 
 The task runner is chosen at call time (``run_flow(..., runner="dask")``): threads (default),
 processes, or Dask (a local cluster of worker processes, or ``dask_address``).
@@ -28,6 +29,7 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
 from copydesk.corpus import CorpusStats
 from copydesk.pipeline import Settings
@@ -36,6 +38,7 @@ from copydesk.run import (
     Layout,
     RunPlan,
     clean_batch_to_shard,
+    clean_groups,
     finish_run,
     pending_batches,
     plan_run,
@@ -59,10 +62,12 @@ def stats_task(parts: list[Part], settings: Settings, options: SourceOptions) ->
 
 @task(name="clean-batch", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=1,
       retry_delay_seconds=2)
-def clean_task(output_dir: str, index: int, batch: list[Part], key: str, layout: Layout,
-               settings: Settings, options: SourceOptions, stats_file: str) -> dict[str, int]:
-    return clean_batch_to_shard(Path(output_dir), index, batch, key=key, layout=layout,
-                                settings=settings, options=options, stats_file=stats_file)
+def clean_task(output_dir: str, batches: list[tuple[int, list[Part]]], key: str, layout: Layout,
+               settings: Settings, options: SourceOptions, stats_file: str) -> list[dict[str, int]]:
+    """A few consecutive batches, each cleaned into its own shard and marker."""
+    return [clean_batch_to_shard(Path(output_dir), index, batch, key=key, layout=layout,
+                                 settings=settings, options=options, stats_file=stats_file)
+            for index, batch in batches]
 
 
 @task(name="write-validate-report", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=2,
@@ -142,8 +147,6 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                 ) -> dict[str, Any]:
     logger = get_run_logger()
     began, wall = time.perf_counter(), time.time()
-    # Great Expectations takes seconds to import: do it while the batches are cleaned.
-    threading.Thread(target=_preload_validation, name="copydesk-gx-import", daemon=True).start()
     settings = Settings(
         rules=tuple(rules or ()), accepted_languages=tuple(languages or ("en",)),
         other_languages=other_languages, repair_style=repair_style, max_bytes=max_bytes,
@@ -153,6 +156,9 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
                    fmt=output_format, text_files=text_files)
     out = Path(output_dir)
     todo = pending_batches(out, run)
+    # Great Expectations takes seconds to import: do it while the tasks run (not while
+    # planning, which it would slow down by as much: both hold the GIL).
+    threading.Thread(target=_preload_validation, name="copydesk-gx-import", daemon=True).start()
     logger.info("%d inputs in %d batch(es) of up to %d; %d to clean", run.inputs,
                 len(run.batches), batch_size, len(todo))
     progress.info("start", extra={"total": run.inputs})
@@ -163,25 +169,29 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
     stats_file = stats_path(out, run)
     if todo and not stats_file.exists():
         stats = CorpusStats()  # a few large tasks: the first pass is cheap per document
-        for future in stats_task.map(stats_groups(run), settings=settings, options=options):
+        for future in stats_task.map(quote(stats_groups(run)), settings=settings, options=options):
             stats.merge(future.result())
         stats.save(stats_file)
     phases["stats"] = time.perf_counter() - began - sum(phases.values())
 
-    futures = clean_task.map(unmapped(output_dir), todo, [run.batches[i] for i in todo],
-                             key=run.key, layout=run.layout, settings=settings, options=options,
-                             stats_file=str(stats_file))
-    for n, (index, future) in enumerate(zip(todo, futures, strict=True), 1):
-        done = future.result()
-        logger.info("batch %d (%d/%d): %d published, %d quarantined",
-                    index, n, len(todo), done["published"], done["quarantined"])
-        progress.info("batch", extra={"advance": done["published"] + done["quarantined"]})
+    # quote(): Prefect does not walk the parts of a batch or the plan looking for futures
+    # (at 100k documents that walk cost ~3 s of CPU per pass over the plan)
+    groups = [[(i, run.batches[i]) for i in group] for group in clean_groups(run, todo)]
+    futures = clean_task.map(unmapped(output_dir), quote(groups), key=run.key, layout=run.layout,
+                             settings=settings, options=options, stats_file=str(stats_file))
+    n = 0
+    for future in futures:
+        for done in future.result():
+            n += 1
+            logger.info("batch %d (%d/%d): %d published, %d quarantined",
+                        done["batch"], n, len(todo), done["published"], done["quarantined"])
+            progress.info("batch", extra={"advance": done["published"] + done["quarantined"]})
 
     phases["clean"] = time.perf_counter() - began - sum(phases.values())
     progress.info("finishing", extra={})
     # where a run's wall time went before the finishing task (which adds its own stages)
     timeline = {"flow_started": round(wall, 3), **{k: round(v, 3) for k, v in phases.items()}}
-    result = finish_task(output_dir, run, settings, expectations_dir, severity,
+    result = finish_task(output_dir, quote(run), settings, expectations_dir, severity,
                          extra={"run_seconds": timeline})
     s = result["summary"]
     logger.info("%d published, %d quarantined; validation %s", s["published"], s["quarantined"],

@@ -20,12 +20,20 @@ class InputError(Exception):
     """An input that cannot be read; the message is the quarantine reason."""
 
 
-def input_kind(path: Path) -> str | None:
-    """``"text"``/``"html"`` for a supported file name (optionally ``.gz``), else None."""
-    suffixes = [s.lower() for s in path.suffixes[-2:]]
+def input_kind(path: Path | str) -> str | None:
+    """``"text"``/``"html"`` for a supported file name (optionally ``.gz``), else None.
+    ``path`` is a path or a bare file name (listing a large corpus makes no ``Path`` per file)."""
+    suffixes = [s.lower() for s in _suffixes(path if isinstance(path, str) else path.name)[-2:]]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     return TEXT_SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def _suffixes(name: str) -> list[str]:
+    """``Path(name).suffixes``."""
+    if name.endswith("."):
+        return []
+    return ["." + suffix for suffix in name.lstrip(".").split(".")[1:]]
 
 
 def doc_id_for(path: Path) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ class SourceOptions:
 DEFAULT_SOURCES = SourceOptions()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Part:
     """A whole input file, or records ``[start, stop)`` of a bulk file.
 
@@ -55,9 +57,9 @@ class Part:
         return 1 if self.stop is None else self.stop - self.start
 
 
-def bulk_format(path: Path) -> str | None:
-    """``"jsonl"``, ``"warc"`` or ``"parquet"`` for a bulk file name, else None."""
-    name = path.name.lower()
+def bulk_format(path: Path | str) -> str | None:
+    """``"jsonl"``, ``"warc"`` or ``"parquet"`` for a bulk file (a path or a bare file name), else None."""
+    name = (path if isinstance(path, str) else path.name).lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz")):
         return "jsonl"
     if name.endswith((".warc", ".warc.gz")):
@@ -69,14 +71,51 @@ def bulk_format(path: Path) -> str | None:
 
 def list_sources(root: Path) -> list[Path]:
     """Supported files under ``root`` (or ``root`` itself), in a stable order."""
+    return [Path(p) for p in source_paths(root)]
+
+
+def source_paths(root: Path) -> list[str]:
+    """``list_sources`` as strings: the same files, order and spelling (``str`` of what
+    ``root.rglob("*")`` yields), without a ``Path`` object per file (a 100,000-file corpus
+    is listed in a fraction of the time and memory)."""
     if root.is_file():
-        return [root]
+        return [str(root)]
     if not root.is_dir():
         raise InputError(f"input not found: {root}")
-    return sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and (input_kind(p) or bulk_format(p))
-    )
+    base = str(root)
+    prefix = "" if base == "." else base if base.endswith("/") else base + "/"
+    found = [path for path, name in _walk(base, prefix)
+             if not name.startswith(".") and _is_source(path, name)]
+    return sorted(found, key=lambda path: path.split("/"))  # by components, like Path
+
+
+def _walk(directory: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """``(path, name)`` of every entry below ``directory`` as ``Path.rglob("*")`` finds them:
+    symlinked directories are not entered, unreadable ones are skipped."""
+    try:
+        with os.scandir(directory) as it:
+            entries = list(it)
+    except PermissionError:
+        return
+    for entry in entries:
+        path = prefix + entry.name
+        yield path, entry.name
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(path, path + "/")
+
+
+def _is_source(path: str, name: str) -> bool:
+    """A regular file (symlinks followed) with a supported name."""
+    if not (input_kind(name) or bulk_format(name)):
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def plan(root: Path, batch_size: int) -> list[list[Part]]:
@@ -86,10 +125,10 @@ def plan(root: Path, batch_size: int) -> list[list[Part]]:
     """
     batches: list[list[Part]] = []
     pending: list[Part] = []
-    for path in list_sources(root):
-        fmt = bulk_format(path)
+    for name in source_paths(root):
+        fmt = bulk_format(name.rpartition("/")[2])
         if fmt is None:
-            pending.append(Part(str(path)))
+            pending.append(Part(name))
             if len(pending) == batch_size:
                 batches.append(pending)
                 pending = []
@@ -97,7 +136,7 @@ def plan(root: Path, batch_size: int) -> list[list[Part]]:
         if pending:
             batches.append(pending)
             pending = []
-        batches += [[part] for part in _split(path, fmt, batch_size)]
+        batches += [[part] for part in _split(Path(name), fmt, batch_size)]
     if pending:
         batches.append(pending)
     return batches
