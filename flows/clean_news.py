@@ -1,8 +1,7 @@
 """The cleaning flow: list inputs → batches → corpus statistics → clean each batch into a
-shard → write, validate and report. One Prefect task per few consecutive batches (see
-copydesk.run.clean_groups), never per document; a task gets a short description of its
-batches (file + record range), never the documents. Batches a crashed run finished are not
-redone (see copydesk.run).
+shard → write, validate and report. One Prefect task per batch, never per document; a task
+gets a short description of its batch (file + record range), never the documents. Batches a
+crashed run finished are not redone (see copydesk.run).
 
 The task runner is chosen at call time (``run_flow(..., runner="dask")``): threads (default),
 processes, or Dask (a local cluster of worker processes, or ``dask_address``).
