@@ -37,7 +37,6 @@ from copydesk.run import (
     Layout,
     RunPlan,
     clean_batch_to_shard,
-    clean_groups,
     finish_run,
     pending_batches,
     plan_run,
@@ -61,12 +60,10 @@ def stats_task(parts: list[Part], settings: Settings, options: SourceOptions) ->
 
 @task(name="clean-batch", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=1,
       retry_delay_seconds=2)
-def clean_task(output_dir: str, batches: list[tuple[int, list[Part]]], key: str, layout: Layout,
-               settings: Settings, options: SourceOptions, stats_file: str) -> list[dict[str, int]]:
-    """A few consecutive batches, each cleaned into its own shard and marker."""
-    return [clean_batch_to_shard(Path(output_dir), index, batch, key=key, layout=layout,
-                                 settings=settings, options=options, stats_file=stats_file)
-            for index, batch in batches]
+def clean_task(output_dir: str, index: int, batch: list[Part], key: str, layout: Layout,
+               settings: Settings, options: SourceOptions, stats_file: str) -> dict[str, int]:
+    return clean_batch_to_shard(Path(output_dir), index, batch, key=key, layout=layout,
+                                settings=settings, options=options, stats_file=stats_file)
 
 
 @task(name="write-validate-report", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=2,
@@ -175,16 +172,14 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
 
     # quote(): Prefect does not walk the parts of a batch or the plan looking for futures
     # (at 100k documents that walk cost ~3 s of CPU per pass over the plan)
-    groups = [[(i, run.batches[i]) for i in group] for group in clean_groups(run, todo)]
-    futures = clean_task.map(unmapped(output_dir), quote(groups), key=run.key, layout=run.layout,
-                             settings=settings, options=options, stats_file=str(stats_file))
-    n = 0
-    for future in futures:
-        for done in future.result():
-            n += 1
-            logger.info("batch %d (%d/%d): %d published, %d quarantined",
-                        done["batch"], n, len(todo), done["published"], done["quarantined"])
-            progress.info("batch", extra={"advance": done["published"] + done["quarantined"]})
+    futures = clean_task.map(unmapped(output_dir), todo, quote([run.batches[i] for i in todo]),
+                             key=run.key, layout=run.layout, settings=settings, options=options,
+                             stats_file=str(stats_file))
+    for n, (index, future) in enumerate(zip(todo, futures, strict=True), 1):
+        done = future.result()
+        logger.info("batch %d (%d/%d): %d published, %d quarantined",
+                    index, n, len(todo), done["published"], done["quarantined"])
+        progress.info("batch", extra={"advance": done["published"] + done["quarantined"]})
 
     phases["clean"] = time.perf_counter() - began - sum(phases.values())
     progress.info("finishing", extra={})

@@ -13,7 +13,6 @@ from copydesk.pipeline import Settings
 from copydesk.review import FIRST, LIMIT, _doc_entry
 from copydesk.run import (
     clean_batch_to_shard,
-    clean_groups,
     finish_run,
     iter_documents,
     plan_run,
@@ -79,19 +78,3 @@ def test_the_review_page_of_a_run_embeds_what_one_pass_over_its_documents_would(
     assert [d["id"] for d in embedded] == [d["id"] for d in expected]
     assert embedded == json.loads(json.dumps(expected))
     assert f"Showing {len(expected)} of {total} published documents" in page
-
-
-def test_cleaning_tasks_take_whole_consecutive_batches_and_leave_every_worker_work(tmp_path):
-    """Each pending batch is in exactly one task, in order; a task holds up to ``docs`` inputs
-    (more only as one batch) and there are at least ``tasks`` tasks when there are batches
-    enough — few Prefect tasks (each costs CPU), but none so large that a worker idles."""
-    for i in range(40):
-        (tmp_path / f"doc-{i:02d}.txt").write_text(f"Article {i}.\n")
-    run = plan_run(tmp_path, Settings(), batch_size=3)  # 14 batches, the last of 1 input
-    todo = [i for i in range(len(run.batches)) if i != 5]  # batch 5 is done (a resumed run)
-    groups = clean_groups(run, todo, docs=7, tasks=2)
-    assert [i for group in groups for i in group] == todo
-    sizes = [[len(run.batches[i]) for i in group] for group in groups]
-    assert all(sum(s[:-1]) < 7 for s in sizes)  # a task is closed once it holds 7 inputs or more
-    assert len(groups) == 5
-    assert len(clean_groups(run, todo, docs=7, tasks=13)) == 13  # ~3 inputs a task: one batch each

@@ -60,11 +60,6 @@ from copydesk.write import (
 SMALL_RUN = 1000  # up to this many inputs: one documents.jsonl and a .txt per document
 VALIDATE_CHUNK = 10_000  # rows per GX validation of the documents suite (bounded memory)
 STATS_DOCS = 5_000  # inputs per corpus-statistics task (the first pass is cheap per document)
-# Inputs per cleaning task (whole batches): each Prefect task costs ~0.15 s of CPU (task
-# engine in the worker, API server, flow), so tasks are a few batches, yet at least
-# CLEAN_TASKS of them so that every worker has work until the end.
-CLEAN_DOCS = 2_000
-CLEAN_TASKS = 16
 STATE_DIR = ".copydesk"
 
 
@@ -191,33 +186,18 @@ def stats_for_batch(batch: list[Part], settings: Settings, options: SourceOption
     return stats
 
 
-def group_batches(run: RunPlan, indexes: Iterable[int], docs: int) -> list[list[int]]:
-    """Consecutive batch ``indexes`` cut into groups of about ``docs`` inputs (whole batches:
-    a group is closed once it holds ``docs`` or more)."""
-    groups: list[list[int]] = []
-    size = docs
-    for index in indexes:
-        if size >= docs:
-            groups.append([])
-            size = 0
-        groups[-1].append(index)
-        size += sum(p.size for p in run.batches[index])
-    return groups
-
-
 def stats_groups(run: RunPlan, docs: int = STATS_DOCS) -> list[list[Part]]:
     """The run's parts cut into groups of about ``docs`` inputs (whole batches), one
     corpus-statistics task each: few tasks, since the first pass is cheap per document."""
-    return [[p for i in group for p in run.batches[i]]
-            for group in group_batches(run, range(len(run.batches)), docs)]
-
-
-def clean_groups(run: RunPlan, todo: list[int], docs: int = CLEAN_DOCS,
-                 tasks: int = CLEAN_TASKS) -> list[list[int]]:
-    """The batches to clean (``todo``) in groups of up to ``docs`` inputs, one cleaning task
-    each, and at least ``tasks`` groups when there are that many batches."""
-    pending = sum(p.size for i in todo for p in run.batches[i])
-    return group_batches(run, todo, max(1, min(docs, pending // tasks)))
+    groups: list[list[Part]] = []
+    size = docs
+    for batch in run.batches:
+        if size >= docs:
+            groups.append([])
+            size = 0
+        groups[-1].extend(batch)
+        size += sum(p.size for p in batch)
+    return groups
 
 
 def stats_path(output_dir: Path, run: RunPlan) -> Path:
