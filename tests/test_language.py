@@ -165,3 +165,34 @@ def test_sample_keeps_text_without_links_and_strips_them_otherwise():
     assert language._sample(plain, 2000) == plain
     assert "http" not in language._sample("see https://example.com/x now", 2000)
     assert "@" not in language._sample("mail desk@example.com or @desk", 2000)
+
+
+def test_first_detections_from_many_threads_see_fully_loaded_profiles():
+    """``--runner thread``: the first detections of a process, started together from several
+    threads, give the answers of one thread alone (langdetect's loader publishes its factory
+    before the profiles are in; a second thread must wait, not detect with a partial set)."""
+    import json
+    import subprocess
+    import sys
+
+    script = """
+import threading
+from copydesk.language import langdetect_detect
+import json, sys
+texts = json.loads(sys.argv[1])
+answers, errors = {}, []
+def run(i):
+    try:
+        answers[i] = [langdetect_detect(t) for t in texts]
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+alone = [langdetect_detect(t) for t in texts]
+print(errors or all(a == alone for a in answers.values()))
+"""
+    for _ in range(3):  # a fresh process each time: the race is in the first load
+        out = subprocess.run([sys.executable, "-c", script, json.dumps(MULTILINGUAL[:6])],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        assert out == "True", out

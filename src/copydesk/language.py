@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 import string
+import threading
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -54,14 +55,20 @@ _SCRIPT_PREFIXES = (
 _KANA = {"Hiragana", "Katakana"}
 
 
+_FACTORY_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _factory_ready() -> bool:
-    """Load langdetect's profiles once and fix its seed (deterministic results)."""
+    """Load langdetect's profiles once and fix its seed (deterministic results). Locked:
+    ``init_factory`` publishes its factory before the profiles are loaded, so a second thread
+    (``--runner thread``) would otherwise detect with half-loaded profiles."""
     from langdetect import DetectorFactory
     from langdetect.detector_factory import init_factory
 
-    DetectorFactory.seed = 0
-    init_factory()
+    with _FACTORY_LOCK:
+        DetectorFactory.seed = 0
+        init_factory()
     return True
 
 
