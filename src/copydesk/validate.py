@@ -16,14 +16,16 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 from ftfy.badness import BADNESS_RE
 from wordfreq import zipf_frequency
 
 from copydesk.rules_loader import VALIDATION_LINE, Rule, RuleSet
+
+if TYPE_CHECKING:  # pandas (~90 MB) is imported where tables are built: not in workers
+    import pandas as pd
 
 SEVERITIES = ("error", "warning")
 NONLATIN_SCRIPTS = ["Cyrillic", "Greek", "Arabic", "Hebrew", "Han", "Hiragana", "Katakana",
@@ -355,12 +357,16 @@ def document_table(records: Iterable[dict[str, Any]],
 
 def rows_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Rows of ``document_rows`` as a table (the columns in order, even with no rows)."""
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
 
 
 def run_table(inputs: int, published: int, quarantined: int, duplicate_ids: int,
               with_repairs: int = 0, with_removals: int = 0) -> pd.DataFrame:
     """The run as one row; ``*_share`` are shares of published documents (0 when none)."""
+    import pandas as pd
+
     return pd.DataFrame([{
         "inputs": inputs, "published": published, "quarantined": quarantined,
         "accounted": published + quarantined, "duplicate_ids": duplicate_ids,
