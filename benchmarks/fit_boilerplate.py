@@ -10,7 +10,7 @@ and its neighbours; the page-dump gate is fitted first (a cost grid over documen
 Generalisation is checked with cross-validation grouped by site (domain): the CV lines printed
 first are the figures to quote; thresholds are chosen on them.
 
-usage: fit_boilerplate.py [DATA_DIR] [--write] [--folds 5]
+usage: fit_boilerplate.py [DATA_DIR] [--write] [--folds 5] [--fold-seeds 0,1,2]
 Needs scikit-learn (fitting only; copydesk scores with plain Python and numpy):
 pip install -e '.[fit]'.
 """
@@ -22,6 +22,7 @@ import gzip
 import itertools
 import json
 import sys
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -44,13 +45,13 @@ from copydesk.boilerplate import (
     scan,
     stage2_rows,
 )
-from copydesk.classify import Classifier, is_prose
+from copydesk.classify import is_prose
 from copydesk.corpus import CorpusStats
 from copydesk.extract import extract_html
 from copydesk.pipeline import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from score_aeb import TOKEN, f1, score  # noqa: E402
+from score_aeb import TOKEN, f1, shingle_rates, shingles, summary, token_shingles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "src/copydesk/models/boilerplate.json"
@@ -82,7 +83,7 @@ def page_title(lines: list[str]) -> str | None:
     shaped like a headline), so that title features are fitted as they are used."""
     classifier = Settings().classifier()
     first = next((i for i, t in enumerate(lines) if is_prose(t, classifier.rules.prose)), len(lines))
-    return Classifier._title(lines, None, first, classifier.rules.rules)
+    return classifier._title(lines, None, first)
 
 
 def line_labels(lines: list[str], gold: str) -> list[int]:
@@ -116,6 +117,7 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
             if not lines:
                 continue
             sc = scan(lines)
+            toks, gold = [TOKEN.findall(s) for s in lines], shingles(gt[key]["articleBody"])
             rows, _ = line_features(lines, title=page_title(lines), stats=stats, sc=sc)
             cand = light_candidates(lines, sc, [None] * len(lines), stats)
             sect = {i for a, b, _ in link_sections(sc, [None] * len(lines), SECTIONS)
@@ -126,7 +128,7 @@ def build(data: Path, use_stats: bool = True) -> list[dict]:
                 cand=np.array([i in cand for i in range(len(lines))]),
                 ui=np.array([says_ui(sc, i) for i in range(len(lines))]),
                 sect=np.array([i in sect for i in range(len(lines))]),
-                gold=gt[key]["articleBody"],
+                toks=toks, gold=gold, base=shingle_rates(gold, token_shingles(list(chain(*toks)))),
             ))
     return docs
 
@@ -254,15 +256,16 @@ def light_shift(p: np.ndarray, d: dict, tl: float) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- evaluation
-def site_folds(docs: list[dict], folds: int) -> dict[str, int]:
+def site_folds(docs: list[dict], folds: int, seed: int = 0) -> dict[str, int]:
+    """Sites dealt to folds in a random order (``seed``: which assignment)."""
     sites = sorted({d["site"] for d in docs})
-    order = list(np.random.default_rng(0).permutation(len(sites)))
+    order = list(np.random.default_rng(seed).permutation(len(sites)))
     return {sites[i]: n % folds for n, i in enumerate(order)}
 
 
-def cv_models(docs: list[dict], folds: int, c: float) -> list[dict]:
+def cv_models(docs: list[dict], folds: int, c: float, seed: int = 0) -> list[dict]:
     """For each document, the regime models fitted without its site."""
-    fold_of = site_folds(docs, folds)
+    fold_of = site_folds(docs, folds, seed)
     models = [fit_regimes([d for d in docs if fold_of[d["site"]] != f], c) for f in range(folds)]
     return [models[fold_of[d["site"]]] for d in docs]
 
@@ -273,16 +276,15 @@ def evaluate(docs: list[dict], probs: list[np.ndarray], threshold: float) -> dic
     out = {}
     for source in SOURCES:
         idx = [i for i, d in enumerate(docs) if d["source"] == source]
-        gt = {docs[i]["key"]: {"articleBody": docs[i]["gold"]} for i in idx}
-        pred = {docs[i]["key"]: "\n".join(
-            s for s, p, x in zip(docs[i]["lines"], probs[i], docs[i]["sect"], strict=True)
-            if p >= threshold and not x)
-            for i in idx}
-        base = {docs[i]["key"]: "\n".join(docs[i]["lines"]) for i in idx}
-        keys = sorted(gt)
-        m, rows = score(gt, pred, keys)
-        b, brows = score(gt, base, keys)
-        drops = [k for k in keys if f1(rows[k]) < f1(brows[k]) - 0.02]
+        rows, brows = {}, {}
+        for i in idx:
+            d = docs[i]
+            kept = [t for t, p, x in zip(d["toks"], probs[i], d["sect"], strict=True)
+                    if p >= threshold and not x]
+            rows[d["key"]] = shingle_rates(d["gold"], token_shingles(list(chain(*kept))))
+            brows[d["key"]] = d["base"]
+        m, b = summary(rows), summary(brows)
+        drops = [k for k in sorted(rows) if f1(rows[k]) < f1(brows[k]) - 0.02]
         out[source] = dict(f1=m["f1"], p=m["precision"], r=m["recall"], base=b["f1"],
                            drops=len(drops), drop_keys=drops)
     return out
@@ -296,7 +298,7 @@ def objective(res: dict[str, dict]) -> float:
 
 def report(name: str, res: dict[str, dict]) -> None:
     for source, m in res.items():
-        print(f"{name:>12} {source:>15}: F1 {m['f1']:.3f} P {m['p']:.3f} R {m['r']:.3f}"
+        print(f"{name:>26} {source:>15}: F1 {m['f1']:.3f} P {m['p']:.3f} R {m['r']:.3f}"
               f"  (input {m['base']:.3f}; docs -0.02: {m['drops']})")
 
 
@@ -322,12 +324,24 @@ def main() -> None:
     ap.add_argument("data", nargs="?", type=Path, default=ROOT.parent / "shared/eval-dev")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--c", type=float, default=1.0)
+    ap.add_argument("--fold-seeds", default="0",
+                    help="comma-separated fold assignments to cross-validate; the first one "
+                         "chooses the thresholds")
     ap.add_argument("--write", action="store_true")
     a = ap.parse_args()
     docs = build(a.data)
     print(f"{len(docs)} documents, {sum(len(d['lines']) for d in docs)} lines")
-    (th, tl), res = tune(docs, cv_models(docs, a.folds, a.c))
-    report(f"CV({a.folds} site folds)", res)
+    seeds = [int(s) for s in a.fold_seeds.split(",")]
+    cv = [tune(docs, cv_models(docs, a.folds, a.c, seed)) for seed in seeds]
+    for seed, (chosen, res) in zip(seeds, cv, strict=True):
+        report(f"CV({a.folds} site folds, seed {seed})", res)
+        print(f"  thresholds (heavy, light): {chosen}")
+    if len(seeds) > 1:
+        for source in SOURCES:
+            f1s = [res[source]["f1"] for _, res in cv]
+            print(f"CV mean over {len(seeds)} fold seeds {source:>15}: F1 {np.mean(f1s):.3f} "
+                  f"(min {min(f1s):.3f}, max {max(f1s):.3f})")
+    (th, tl), res = cv[0]
     model = fit_regimes(docs, a.c)
     print(f"chosen: gate {model['gate']}, heavy threshold {th}, light threshold {tl}")
     model["heavy"]["threshold"], model["light"]["threshold"] = th, tl
