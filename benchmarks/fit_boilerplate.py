@@ -38,6 +38,7 @@ from copydesk.boilerplate import (
     STAGE2,
     gate_says_dump,
     is_page_dump,
+    keeps_too_little,
     light_candidates,
     line_features,
     link_sections,
@@ -205,7 +206,8 @@ HEAVY = "html-text"
 GATE_GRID = dict(ui_lines=(1, 2, 3, 4, 6), ui_share=(0.0, 0.01, 0.02, 0.03, 0.05),
                  short_share=(0.1, 0.2, 0.3, 0.4), menu_ui_lines=(1, 2, 3, 4),
                  menu_share=(0.2, 0.3, 0.4, 0.5, 0.6, 2.0))  # 2.0: branch off
-WRONG_HEAVY_COST = 6.0  # an extractor output cleaned as a page dump may lose real paragraphs
+WRONG_HEAVY_COST = 2.0  # an extractor output cleaned as a page dump may lose real paragraphs
+MIN_KEPT_SHARE = 0.4  # page dump keeping less of its densest region's prose words: keep it all
 UI_THRESHOLD = 0.5  # light regime: a lexicon-UI line goes unless the model is sure it is body
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 # Both regimes: headed comment threads and link lists (boilerplate.link_sections). A heading is
@@ -245,8 +247,20 @@ def fit_regimes(docs: list[dict], c: float) -> dict:
 def regime_probs(model: dict, d: dict, th: float, tl: float) -> np.ndarray:
     """P(body) shifted so that 0.5 is the decision threshold; light keeps non-candidates."""
     if is_page_dump(d["scan"], model["gate"]):
-        return predict(model["heavy"], d) - th + 0.5
+        return heavy_shift(predict(model["heavy"], d), d, th)
     return light_shift(np.where(d["cand"], predict(model["light"], d), 9.0), d, tl)
+
+
+def heavy_shift(p: np.ndarray, d: dict, th: float) -> np.ndarray:
+    """Page-dump P(body) shifted to a 0.5 threshold, the densest region's prose kept when the
+    model would keep too little of it (``boilerplate.keeps_too_little``)."""
+    p = p - th + 0.5
+    sc = d["scan"]
+    region = [i for i in range(sc.region[0], sc.region[1] + 1)
+              if sc.prose[i] and not d["sect"][i]]
+    if keeps_too_little(sc, region, [p[i] >= 0.5 for i in region], MIN_KEPT_SHARE):
+        p[region] = np.maximum(p[region], 0.5)
+    return p
 
 
 def light_shift(p: np.ndarray, d: dict, tl: float) -> np.ndarray:
@@ -311,7 +325,7 @@ def tune(docs: list[dict], models: list[dict]) -> tuple[tuple[float, float], dic
     best, best_res, best_score = (0.5, 0.1), {}, -1.0
     for th in THRESHOLDS:
         for tl in THRESHOLDS[:5]:
-            probs = [h - th + 0.5 if h is not None else light_shift(p, d, tl)
+            probs = [heavy_shift(h, d, th) if h is not None else light_shift(p, d, tl)
                      for h, p, d in zip(hp, lp, docs, strict=True)]
             res = evaluate(docs, probs, 0.5)
             if objective(res) > best_score:
@@ -346,6 +360,7 @@ def main() -> None:
     print(f"chosen: gate {model['gate']}, heavy threshold {th}, light threshold {tl}")
     model["heavy"]["threshold"], model["light"]["threshold"] = th, tl
     model["light"]["ui_threshold"] = max(tl, UI_THRESHOLD)
+    model["heavy"]["min_kept_share"] = MIN_KEPT_SHARE
     model["sections"] = SECTIONS
     model["note"] = "fitted by benchmarks/fit_boilerplate.py on the aeb dev set"
     report("in-sample", evaluate(docs, [regime_probs(model, d, th, tl) for d in docs], 0.5))
