@@ -8,7 +8,9 @@ paragraphs is body, a "Share" between them is not). Inputs: the naive whole-page
 Two logistic models per regime: stage 1 on line features, stage 2 on stage-1 logits of the line
 and its neighbours; the page-dump gate is fitted first (a cost grid over document features).
 Generalisation is checked with cross-validation grouped by site (domain): the CV lines printed
-first are the figures to quote; thresholds are chosen on them.
+first are the figures to quote; thresholds are chosen on them (on the first fold assignment).
+The CV figure moves with how sites fall into folds: quote several (``--fold-seeds 0,1,2,3,4``
+prints each and their mean).
 
 usage: fit_boilerplate.py [DATA_DIR] [--write] [--folds 5] [--fold-seeds 0,1,2]
 Needs scikit-learn (fitting only; copydesk scores with plain Python and numpy):

@@ -8,8 +8,9 @@ headlines). A logistic model (stage 1) turns them into P(body); a second logisti
 (stage 2) smooths that with the neighbours' scores, so a short heading between paragraphs
 stays while a short line inside a menu goes. A gate on document-level evidence (UI-lexicon
 lines, short lines, menu-like runs) picks the regime: a whole-page dump is scored line by
-line ("heavy"); an extractor's output only at its edges and on UI phrases ("light", precision
-first). Weights, scalers, gate and thresholds are data: ``models/boilerplate.json``, fitted by
+line ("heavy"; should it keep little of the densest prose region, the region stays); an
+extractor's output only at its edges and on UI phrases ("light", precision first). Weights,
+scalers, gate and thresholds are data: ``models/boilerplate.json``, fitted by
 ``benchmarks/fit_boilerplate.py``.
 
 Categories: ``menu``, ``share``, ``related-links``, ``newsletter``, ``follow``, ``comments``,
