@@ -292,3 +292,17 @@ def test_page_dump_keeping_little_of_its_densest_prose_keeps_all_of_it() -> None
     assert keeps_too_little(sc, region, [i >= 8 for i in region], share)
     assert keeps_too_little(sc, region, [i == 0 for i in region], share)
     assert not keeps_too_little(sc, region, [i >= 2 for i in region], share)
+
+
+def test_long_comment_thread_after_page_dump_article_not_kept_as_the_article(
+    dump: list[str],
+) -> None:
+    """A comment thread far longer than the article joins the densest prose region; the model
+    keeps the article, and the comments section stays removed (its prose does not count as
+    the region's, so the article is no 'too little' of it)."""
+    end = scan(dump).region[1] + 1
+    comments = ["Comments"] + [f"Reader {i}: {s}" for i in range(12) for s in ARTICLE]
+    lines = dump[:end] + comments + dump[end:]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert all(removed.get(i, ("kept",))[0] == "comments"
+               for i in range(end, end + len(comments)))
