@@ -211,6 +211,7 @@ GATE_GRID = dict(ui_lines=(1, 2, 3, 4, 6), ui_share=(0.0, 0.01, 0.02, 0.03, 0.05
 WRONG_HEAVY_COST = 2.0  # an extractor output cleaned as a page dump may lose real paragraphs
 MIN_KEPT_SHARE = 0.4  # page dump keeping less of its densest region's prose words: keep it all
 UI_THRESHOLD = 0.5  # light regime: a lexicon-UI line goes unless the model is sure it is body
+LIGHT_MARGIN = 0.001  # objective gain a less cautious light threshold needs (tune)
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 # Both regimes: headed comment threads and link lists (boilerplate.link_sections). A heading is
 # at most ``max_words`` words of UI phrase after ``min_prose_before`` words of prose; comments
@@ -319,20 +320,24 @@ def report(name: str, res: dict[str, dict]) -> None:
 
 
 def tune(docs: list[dict], models: list[dict]) -> tuple[tuple[float, float], dict]:
-    """Thresholds maximising the objective on (cross-validated) predictions."""
+    """Thresholds maximising the objective on (cross-validated) predictions; a less cautious
+    light threshold must beat the most cautious one by ``LIGHT_MARGIN`` (precision first: a
+    near-tie on this dev set is no reason to cut more of every extractor output)."""
     heavy = [is_page_dump(d["scan"], m["gate"]) for m, d in zip(models, docs, strict=True)]
     hp = [predict(m["heavy"], d) if h else None for m, d, h in zip(models, docs, heavy, strict=True)]
     lp = [None if h else np.where(d["cand"], predict(m["light"], d), 9.0)
           for m, d, h in zip(models, docs, heavy, strict=True)]
-    best, best_res, best_score = (0.5, 0.1), {}, -1.0
+    found = {}
     for th in THRESHOLDS:
         for tl in THRESHOLDS[:5]:
             probs = [heavy_shift(h, d, th) if h is not None else light_shift(p, d, tl)
                      for h, p, d in zip(hp, lp, docs, strict=True)]
             res = evaluate(docs, probs, 0.5)
-            if objective(res) > best_score:
-                best, best_res, best_score = (th, tl), res, objective(res)
-    return best, best_res
+            found[th, tl] = objective(res), res
+    top = max(score for score, _ in found.values())
+    tl = min(tl for (_, tl), (score, _) in found.items() if score >= top - LIGHT_MARGIN)
+    best = max((key for key in found if key[1] == tl), key=lambda key: found[key][0])
+    return best, found[best][1]
 
 
 def main() -> None:
