@@ -26,16 +26,28 @@ def split_keys(keys, split: str = "all") -> list[str]:
 
 
 def shingles(text: str, n: int = 4) -> Counter:
-    toks = TOKEN.findall(text or "")
-    return Counter(tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1)) if toks[i:i + n])
+    return token_shingles(TOKEN.findall(text or ""), n)
+
+
+def token_shingles(toks: list[str], n: int = 4) -> Counter:
+    """Shingles of a token list (a text shorter than ``n`` tokens is one shingle)."""
+    if len(toks) < n:
+        return Counter([tuple(toks)] if toks else [])
+    return Counter(zip(*(toks[i:] for i in range(n)), strict=False))
 
 
 def tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
     """Normalised true-positive, false-positive and false-negative shingle shares."""
-    t, p = shingles(true), shingles(pred)
-    tp = sum(min(t[k], p[k]) for k in t.keys() | p.keys())
-    fp = sum(max(0, p[k] - t[k]) for k in p)
-    fn = sum(max(0, t[k] - p[k]) for k in t)
+    return shingle_rates(shingles(true), shingles(pred))
+
+
+def shingle_rates(t: Counter, p: Counter) -> tuple[float, float, float]:
+    """``tp_fp_fn`` of two shingle counts (fp = |p| - tp, fn = |t| - tp: exact integers)."""
+    if len(p) > len(t):
+        tp = sum(min(c, p[k]) for k, c in t.items() if k in p)
+    else:
+        tp = sum(min(c, t[k]) for k, c in p.items() if k in t)
+    fp, fn = p.total() - tp, t.total() - tp
     s = tp + fp + fn
     return (tp / s, fp / s, fn / s) if s else (0.0, 0.0, 0.0)
 
@@ -57,11 +69,16 @@ def f1(row: tuple[float, float, float]) -> float:
 def score(gt: dict, pred: dict, keys: list[str]) -> tuple[dict, dict]:
     """Summary {f1, precision, recall, n} and per-document rows."""
     rows = {k: tp_fp_fn(gt[k]["articleBody"], pred.get(k, "")) for k in keys}
+    return summary(rows), rows
+
+
+def summary(rows: dict) -> dict:
+    """{f1, precision, recall, n} of per-document (tp, fp, fn) rows, as the benchmark averages."""
     with_pred = [r for r in rows.values() if r[0] + r[1] > 0]
     p = statistics.mean(prec(*r) for r in with_pred) if with_pred else 0.0
     r = statistics.mean(rec(*r) for r in rows.values() if r[0] + r[2] > 0)
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return dict(f1=f, precision=p, recall=r, n=len(keys)), rows
+    return dict(f1=f, precision=p, recall=r, n=len(rows))
 
 
 def load_pred(path: Path, keys: list[str]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from copydesk.boilerplate import (
     STAGE2,
     find_boilerplate,
     is_page_dump,
+    keeps_too_little,
     light_candidates,
     load_model,
     scan,
@@ -278,3 +279,30 @@ def test_regex_free_helpers_match_their_patterns() -> None:
     for s in samples:
         assert _ends_sentence(s) == bool(_END_SENTENCE.search(s)), s
         assert _strip_nonword(s) == _STRIP.sub("", s), s
+
+
+def test_page_dump_keeping_little_of_its_densest_prose_keeps_all_of_it() -> None:
+    """A page-dump cleaning that keeps two teaser-sized paragraphs of a ten-paragraph prose
+    region has mistaken the article for furniture: the region's paragraphs stay."""
+    share = load_model()["heavy"]["min_kept_share"]
+    lines = ARTICLE * 2
+    sc = scan(lines)
+    region = [i for i in range(len(lines)) if sc.prose[i]]
+    assert len(region) == 10
+    assert keeps_too_little(sc, region, [i >= 8 for i in region], share)
+    assert keeps_too_little(sc, region, [i == 0 for i in region], share)
+    assert not keeps_too_little(sc, region, [i >= 2 for i in region], share)
+
+
+def test_long_comment_thread_after_page_dump_article_not_kept_as_the_article(
+    dump: list[str],
+) -> None:
+    """A comment thread far longer than the article joins the densest prose region; the model
+    keeps the article, and the comments section stays removed (its prose does not count as
+    the region's, so the article is no 'too little' of it)."""
+    end = scan(dump).region[1] + 1
+    comments = ["Comments"] + [f"Reader {i}: {s}" for i in range(12) for s in ARTICLE]
+    lines = dump[:end] + comments + dump[end:]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert all(removed.get(i, ("kept",))[0] == "comments"
+               for i in range(end, end + len(comments)))

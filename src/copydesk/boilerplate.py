@@ -8,8 +8,9 @@ headlines). A logistic model (stage 1) turns them into P(body); a second logisti
 (stage 2) smooths that with the neighbours' scores, so a short heading between paragraphs
 stays while a short line inside a menu goes. A gate on document-level evidence (UI-lexicon
 lines, short lines, menu-like runs) picks the regime: a whole-page dump is scored line by
-line ("heavy"); an extractor's output only at its edges and on UI phrases ("light", precision
-first). Weights, scalers, gate and thresholds are data: ``models/boilerplate.json``, fitted by
+line ("heavy"; should it keep little of the densest prose region, the region stays); an
+extractor's output only at its edges and on UI phrases ("light", precision first). Weights,
+scalers, gate and thresholds are data: ``models/boilerplate.json``, fitted by
 ``benchmarks/fit_boilerplate.py``.
 
 Categories: ``menu``, ``share``, ``related-links``, ``newsletter``, ``follow``, ``comments``,
@@ -60,6 +61,7 @@ HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
+# (and the model's min_kept_share of the region's prose words: keeps_too_little)
 
 FEATURES = (
     "words", "end_punct", "colon_end", "punct_rate", "stop", "caps", "allcaps", "digits",
@@ -537,6 +539,18 @@ def light_candidates(
     return out
 
 
+def keeps_too_little(
+    sc: Scan, region_prose: list[int], kept: list[bool], min_share: float
+) -> bool:
+    """A page dump's cleaning keeps fewer than ``MIN_KEPT_PARAGRAPHS`` of the densest region's
+    prose lines, or less than ``min_share`` of their words (the model's ``min_kept_share``):
+    the model has mistaken the article for furniture (e.g. kept only teasers after it)."""
+    kept_lines = [i for i, k in zip(region_prose, kept, strict=True) if k]
+    total = sum(sc.n_words[i] for i in region_prose)
+    return (len(kept_lines) < MIN_KEPT_PARAGRAPHS
+            or sum(sc.n_words[i] for i in kept_lines) < min_share * total)
+
+
 # Rule-pass categories that name a section heading, as the lexicon category they stand for.
 _RULE_SECTIONS = {"comments": "comments", "related-posts": "related-links"}
 
@@ -699,10 +713,12 @@ def find_boilerplate(
     )
     drop = {i for i, p in enumerate(probs) if p < threshold} | set(in_section)
     start, end = sc.region
-    region_prose = [i for i in range(start, end + 1) if sc.prose[i] and labels[i] is None]
-    if heavy and sum(1 for i in region_prose if i not in drop) < MIN_KEPT_PARAGRAPHS:
-        # The page dump would keep (almost) none of its densest prose region's paragraphs: a
-        # page is never all furniture, so that region's paragraphs (however few) stay.
+    region_prose = [i for i in range(start, end + 1)
+                    if sc.prose[i] and labels[i] is None and i not in in_section]
+    if heavy and keeps_too_little(sc, region_prose, [i not in drop for i in region_prose],
+                                  model["heavy"].get("min_kept_share", 0.0)):
+        # The page dump would keep little of its densest prose region: a page is never all
+        # furniture, so that region's paragraphs stay.
         drop -= set(region_prose)
     if not heavy:
         ui_threshold = model["light"].get("ui_threshold", threshold)
