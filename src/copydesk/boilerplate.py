@@ -276,16 +276,22 @@ def _title_tokens(title: str | None) -> set[str]:
     return {w.casefold() for w in _WORD.findall(title or "")}
 
 
-def _title_sims(words: list[list[str]], title_toks: set[str]) -> list[float]:
-    """Jaccard overlap of each line's words (casefolded, split) with the title's."""
+def _title_sims(tokens: list[list[str]], title_toks: set[str]) -> list[float]:
+    """Jaccard overlap of each line's tokens (casefolded, split, punctuation stripped:
+    ``_tokens``) with the title's."""
     if not title_toks:
-        return [0.0] * len(words)
+        return [0.0] * len(tokens)
     n_title, sims = len(title_toks), []
-    for split in words:
-        toks = set(map(str.strip, split, _REPEAT_PUNCT))
+    for line_toks in tokens:
+        toks = set(line_toks)
         shared = len(toks & title_toks)
         sims.append(shared / (len(toks) + n_title - shared) if toks else 0.0)
     return sims
+
+
+def _tokens(low_words: list[list[str]]) -> list[list[str]]:
+    """Each line's casefolded words without surrounding punctuation (stopwords, title overlap)."""
+    return [list(map(str.strip, split, _REPEAT_PUNCT)) for split in low_words]
 
 
 def _runs(flags: list[bool]) -> list[int]:
@@ -350,6 +356,7 @@ def line_features(
     low_words = [key.split() for key in keys]
     _, stop = pick_stoplist(lines, words=low_words)
     is_stop = stop.__contains__
+    tokens = _tokens(low_words)
     counts = Counter(keys)
     title_toks = _title_tokens(title)
     words = sc.words if sc.words is not None else [line.split() for line in lines]
@@ -394,8 +401,7 @@ def line_features(
         [float(e) for e in ends],
         [float(line.endswith(":")) for line in lines],
         [min(1.0, len(inner(line)) / max(w, 1) * 5) for line, w in zip(lines, n_words, strict=True)],
-        [sum(map(is_stop, map(str.strip, low, _REPEAT_PUNCT))) / w if w else 0.0
-         for low, w in zip(low_words, n_words, strict=True)],
+        [sum(map(is_stop, toks)) / w if w else 0.0 for toks, w in zip(tokens, n_words, strict=True)],
         caps,
         [float(len(line) >= 4 and line.isupper()) for line in lines],
         [min(1.0, d / max(len(line), 1) * 5) for line, d in zip(lines, n_digits, strict=True)],
@@ -405,7 +411,7 @@ def line_features(
         [float(category is not None) for category, _, _ in sc.ui],
         [float(category is not None and (w <= covered + 2 or label))
          for (category, covered, label), w in zip(sc.ui, n_words, strict=True)],
-        _title_sims(low_words, title_toks),
+        _title_sims(tokens, title_toks),
         [float(counts[key] > 1) for key in keys],
         df_shares,
         [i / pos_scale for i in range(n)],
