@@ -341,9 +341,9 @@ def doc_frequencies(
 def line_features(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     sc: Scan | None = None, dfs: list[int] | None = None,
-) -> tuple[list[list[float]], _Infos]:
-    """Feature vectors (order: FEATURES) and raw measurements for every line (``dfs``:
-    ``doc_frequencies(lines, stats)`` when already computed)."""
+) -> tuple[np.ndarray, _Infos]:
+    """Feature rows (one per line, order: FEATURES) and raw measurements for every line
+    (``dfs``: ``doc_frequencies(lines, stats)`` when already computed)."""
     sc = sc or scan(lines)
     n = len(lines)
     n_words, ends, prose = sc.n_words, sc.ends, sc.prose
@@ -369,7 +369,7 @@ def line_features(
     # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
     headline_run = _runs([_headline_shaped(line, w, e, split)
                           for line, w, e, split in zip(lines, n_words, ends, words, strict=True)])
-    # Column by column (each a comprehension over the lines), then transposed into rows.
+    # Column by column (each a comprehension over the lines), then one row per line.
     dists = [0 if start <= i <= end else (start - i if i < start else i - end) for i in range(n)]
     if dfs is not None:
         denom = stats.n_docs - 1
@@ -425,8 +425,13 @@ def line_features(
         [math.log1p(r) for r in table_run],
         [math.log1p(r) for r in headline_run],
     ]
-    rows = list(map(list, zip(*columns, strict=True)))
-    return rows, _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
+    return _matrix(columns), _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
+
+
+def _matrix(columns: list) -> np.ndarray:
+    """One row per line from per-feature columns, in C order (as ``np.asarray(rows)``, so the
+    model's products are the same floats)."""
+    return np.ascontiguousarray(np.array(columns, dtype=float).T)
 
 
 # --------------------------------------------------------------------------- model
@@ -453,10 +458,10 @@ def _folded(part: dict) -> tuple[np.ndarray, float]:
     return hit[1], hit[2]
 
 
-def _logits(rows: list[list[float]], part: dict) -> list[float]:
+def _logits(rows: np.ndarray | list[list[float]], part: dict) -> list[float]:
     """Clipped logits of every row at once (the same sums as ``_linear``, vectorised; with the
     folded weights cached, as cheap as a Python loop on a few lines)."""
-    if not rows:
+    if len(rows) == 0:
         return []
     coef, bias = _folded(part)
     return np.clip(np.asarray(rows, dtype=float) @ coef + bias, -30.0, 30.0).tolist()
@@ -465,7 +470,7 @@ def _logits(rows: list[list[float]], part: dict) -> list[float]:
 class _Contributions:
     """Per-feature stage-1 contributions of line i, computed only for the lines explained."""
 
-    def __init__(self, rows: list[list[float]], part: dict) -> None:
+    def __init__(self, rows: np.ndarray, part: dict) -> None:
         self.rows, self.part = rows, part
 
     def __len__(self) -> int:
@@ -475,32 +480,33 @@ class _Contributions:
         return _linear(self.rows[i], self.part)[1]
 
 
-def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float]]:
-    """Context features: own and neighbours' logits, window mean, both prose regions.
+def stage2_rows(logits: list[float], rows: np.ndarray | list[list[float]]) -> np.ndarray:
+    """Context features (one row per line, order: STAGE2): own and neighbours' logits, window
+    mean, both prose regions.
 
     The "core" is the max-subarray over stage-1 evidence (logit x length), a second, sharper
     estimate of where the article is than the stage-1 ``in_region`` feature.
     """
     n = len(logits)
-    i_region, i_dist, i_words = FEATURES.index("in_region"), FEATURES.index("dist"), 0
-    evidence = [max(-4.0, min(4.0, z)) * rows[i][i_words] for i, z in enumerate(logits)]
-    start, end = densest_region(evidence)
-    core_dists = [0 if start <= i <= end else (start - i if i < start else i - end)
-                  for i in range(n)]
+    x = np.asarray(rows, dtype=float).reshape(n, len(FEATURES))
+    words = x[:, _FEATURE_INDEX["words"]]
+    evidence = np.clip(logits, -4.0, 4.0) * words
+    start, end = densest_region(evidence.tolist())
+    at = np.arange(n)
+    core_dists = np.maximum(np.maximum(start - at, at - end), 0).tolist()
     windows = (logits[max(0, i - 3): i + 4] for i in range(n))
-    columns = [
+    return _matrix([
         logits,
         [-3.0, *logits[:-1]] if n else [],
         [*logits[1:], -3.0] if n else [],
         [sum(win) / len(win) for win in windows],
-        [row[i_region] for row in rows],
-        [row[i_dist] for row in rows],
-        [row[i_words] for row in rows],
-        [float(d == 0) for d in core_dists],
+        x[:, _FEATURE_INDEX["in_region"]],
+        x[:, _FEATURE_INDEX["dist"]],
+        words,
+        [d == 0 for d in core_dists],
         [math.log1p(d) for d in core_dists],
-        [float(i > end) for i in range(n)],
-    ]
-    return list(map(list, zip(*columns, strict=True)))
+        at > end,
+    ])
 
 
 def is_page_dump(sc: Scan, gate: dict[str, float]) -> bool:
@@ -596,7 +602,7 @@ def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
     dfs: list[int] | None = None,
-) -> tuple[list[float], _Contributions, list[list[float]], _Infos, float]:
+) -> tuple[list[float], _Contributions, np.ndarray, _Infos, float]:
     """P(body) per line, stage-1 contributions (computed on access), feature rows,
     measurements and threshold."""
     model = model or load_model()
