@@ -477,7 +477,7 @@ class _Contributions:
         return len(self.rows)
 
     def __getitem__(self, i: int) -> list[float]:
-        return _linear(self.rows[i], self.part)[1]
+        return _linear(self.rows[i].tolist(), self.part)[1]  # on floats, not numpy scalars
 
 
 def stage2_rows(logits: list[float], rows: np.ndarray | list[list[float]]) -> np.ndarray:
