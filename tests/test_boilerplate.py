@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -278,3 +279,16 @@ def test_regex_free_helpers_match_their_patterns() -> None:
     for s in samples:
         assert _ends_sentence(s) == bool(_END_SENTENCE.search(s)), s
         assert _strip_nonword(s) == _STRIP.sub("", s), s
+
+
+def test_feature_rows_are_one_per_line(dump: list[str]) -> None:
+    """What fit_boilerplate.py stacks: one row per line, in FEATURES and STAGE2 order."""
+    from copydesk.boilerplate import line_features, score_lines, stage2_rows
+
+    rows, infos = line_features(dump)
+    assert rows.shape == (len(dump), len(FEATURES)) and len(infos) == len(dump)
+    assert list(rows[:, FEATURES.index("words")]) == [math.log1p(i.words) for i in infos]
+    logits = [0.0] * len(dump)
+    assert stage2_rows(logits, rows).shape == (len(dump), len(STAGE2))
+    assert stage2_rows(logits, rows.tolist()).tolist() == stage2_rows(logits, rows).tolist()
+    assert score_lines([])[0] == []
