@@ -83,12 +83,14 @@ def _stoplists() -> tuple[tuple[str, ...], dict[str, bytes], tuple[frozenset, ..
 
     names = tuple(sorted(justext.get_stoplists()))
     lists = tuple(frozenset(justext.get_stoplist(n)) for n in names)
-    index: dict[str, list[int]] = {}
-    for i, words in enumerate(lists):
-        for w in words:
-            index.setdefault(w, []).append(i)
     assert len(names) <= 256
-    return names, {w: bytes(v) for w, v in index.items()}, lists
+    index: dict[str, bytes] = {}
+    for i, words in enumerate(lists):  # set operations: most words are in one list only
+        mark, shared = bytes((i,)), words & index.keys()
+        index.update(dict.fromkeys(words - shared, mark))
+        for w in shared:
+            index[w] += mark
+    return names, index, lists
 
 
 @lru_cache(maxsize=1)
