@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -306,3 +307,16 @@ def test_long_comment_thread_after_page_dump_article_not_kept_as_the_article(
     removed = find_boilerplate(lines, [None] * len(lines))
     assert all(removed.get(i, ("kept",))[0] == "comments"
                for i in range(end, end + len(comments)))
+
+
+def test_feature_rows_are_one_per_line(dump: list[str]) -> None:
+    """What fit_boilerplate.py stacks: one row per line, in FEATURES and STAGE2 order."""
+    from copydesk.boilerplate import line_features, score_lines, stage2_rows
+
+    rows, infos = line_features(dump)
+    assert rows.shape == (len(dump), len(FEATURES)) and len(infos) == len(dump)
+    assert list(rows[:, FEATURES.index("words")]) == [math.log1p(i.words) for i in infos]
+    logits = [0.0] * len(dump)
+    assert stage2_rows(logits, rows).shape == (len(dump), len(STAGE2))
+    assert stage2_rows(logits, rows.tolist()).tolist() == stage2_rows(logits, rows).tolist()
+    assert score_lines([])[0] == []

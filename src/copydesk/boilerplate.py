@@ -85,12 +85,14 @@ def _stoplists() -> tuple[tuple[str, ...], dict[str, bytes], tuple[frozenset, ..
 
     names = tuple(sorted(justext.get_stoplists()))
     lists = tuple(frozenset(justext.get_stoplist(n)) for n in names)
-    index: dict[str, list[int]] = {}
-    for i, words in enumerate(lists):
-        for w in words:
-            index.setdefault(w, []).append(i)
     assert len(names) <= 256
-    return names, {w: bytes(v) for w, v in index.items()}, lists
+    index: dict[str, bytes] = {}
+    for i, words in enumerate(lists):  # set operations: most words are in one list only
+        mark, shared = bytes((i,)), words & index.keys()
+        index.update(dict.fromkeys(words - shared, mark))
+        for w in shared:
+            index[w] += mark
+    return names, index, lists
 
 
 @lru_cache(maxsize=1)
@@ -278,16 +280,22 @@ def _title_tokens(title: str | None) -> set[str]:
     return {w.casefold() for w in _WORD.findall(title or "")}
 
 
-def _title_sims(words: list[list[str]], title_toks: set[str]) -> list[float]:
-    """Jaccard overlap of each line's words (casefolded, split) with the title's."""
+def _title_sims(tokens: list[list[str]], title_toks: set[str]) -> list[float]:
+    """Jaccard overlap of each line's tokens (casefolded, split, punctuation stripped:
+    ``_tokens``) with the title's."""
     if not title_toks:
-        return [0.0] * len(words)
+        return [0.0] * len(tokens)
     n_title, sims = len(title_toks), []
-    for split in words:
-        toks = set(map(str.strip, split, _REPEAT_PUNCT))
+    for line_toks in tokens:
+        toks = set(line_toks)
         shared = len(toks & title_toks)
         sims.append(shared / (len(toks) + n_title - shared) if toks else 0.0)
     return sims
+
+
+def _tokens(low_words: list[list[str]]) -> list[list[str]]:
+    """Each line's casefolded words without surrounding punctuation (stopwords, title overlap)."""
+    return [list(map(str.strip, split, _REPEAT_PUNCT)) for split in low_words]
 
 
 def _runs(flags: list[bool]) -> list[int]:
@@ -337,9 +345,9 @@ def doc_frequencies(
 def line_features(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     sc: Scan | None = None, dfs: list[int] | None = None,
-) -> tuple[list[list[float]], _Infos]:
-    """Feature vectors (order: FEATURES) and raw measurements for every line (``dfs``:
-    ``doc_frequencies(lines, stats)`` when already computed)."""
+) -> tuple[np.ndarray, _Infos]:
+    """Feature rows (one per line, order: FEATURES) and raw measurements for every line
+    (``dfs``: ``doc_frequencies(lines, stats)`` when already computed)."""
     sc = sc or scan(lines)
     n = len(lines)
     n_words, ends, prose = sc.n_words, sc.ends, sc.prose
@@ -352,6 +360,7 @@ def line_features(
     low_words = [key.split() for key in keys]
     _, stop = pick_stoplist(lines, words=low_words)
     is_stop = stop.__contains__
+    tokens = _tokens(low_words)
     counts = Counter(keys)
     title_toks = _title_tokens(title)
     words = sc.words if sc.words is not None else [line.split() for line in lines]
@@ -364,7 +373,7 @@ def line_features(
     # A run of headlines (related links, most-read lists) vs a lone subheading in the text.
     headline_run = _runs([_headline_shaped(line, w, e, split)
                           for line, w, e, split in zip(lines, n_words, ends, words, strict=True)])
-    # Column by column (each a comprehension over the lines), then transposed into rows.
+    # Column by column (each a comprehension over the lines), then one row per line.
     dists = [0 if start <= i <= end else (start - i if i < start else i - end) for i in range(n)]
     if dfs is not None:
         denom = stats.n_docs - 1
@@ -396,8 +405,7 @@ def line_features(
         [float(e) for e in ends],
         [float(line.endswith(":")) for line in lines],
         [min(1.0, len(inner(line)) / max(w, 1) * 5) for line, w in zip(lines, n_words, strict=True)],
-        [sum(map(is_stop, map(str.strip, low, _REPEAT_PUNCT))) / w if w else 0.0
-         for low, w in zip(low_words, n_words, strict=True)],
+        [sum(map(is_stop, toks)) / w if w else 0.0 for toks, w in zip(tokens, n_words, strict=True)],
         caps,
         [float(len(line) >= 4 and line.isupper()) for line in lines],
         [min(1.0, d / max(len(line), 1) * 5) for line, d in zip(lines, n_digits, strict=True)],
@@ -407,7 +415,7 @@ def line_features(
         [float(category is not None) for category, _, _ in sc.ui],
         [float(category is not None and (w <= covered + 2 or label))
          for (category, covered, label), w in zip(sc.ui, n_words, strict=True)],
-        _title_sims(low_words, title_toks),
+        _title_sims(tokens, title_toks),
         [float(counts[key] > 1) for key in keys],
         df_shares,
         [i / pos_scale for i in range(n)],
@@ -421,8 +429,13 @@ def line_features(
         [math.log1p(r) for r in table_run],
         [math.log1p(r) for r in headline_run],
     ]
-    rows = list(map(list, zip(*columns, strict=True)))
-    return rows, _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
+    return _matrix(columns), _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
+
+
+def _matrix(columns: list) -> np.ndarray:
+    """One row per line from per-feature columns, in C order (as ``np.asarray(rows)``, so the
+    model's products are the same floats)."""
+    return np.ascontiguousarray(np.array(columns, dtype=float).T)
 
 
 # --------------------------------------------------------------------------- model
@@ -449,10 +462,10 @@ def _folded(part: dict) -> tuple[np.ndarray, float]:
     return hit[1], hit[2]
 
 
-def _logits(rows: list[list[float]], part: dict) -> list[float]:
+def _logits(rows: np.ndarray | list[list[float]], part: dict) -> list[float]:
     """Clipped logits of every row at once (the same sums as ``_linear``, vectorised; with the
     folded weights cached, as cheap as a Python loop on a few lines)."""
-    if not rows:
+    if len(rows) == 0:
         return []
     coef, bias = _folded(part)
     return np.clip(np.asarray(rows, dtype=float) @ coef + bias, -30.0, 30.0).tolist()
@@ -461,42 +474,43 @@ def _logits(rows: list[list[float]], part: dict) -> list[float]:
 class _Contributions:
     """Per-feature stage-1 contributions of line i, computed only for the lines explained."""
 
-    def __init__(self, rows: list[list[float]], part: dict) -> None:
+    def __init__(self, rows: np.ndarray, part: dict) -> None:
         self.rows, self.part = rows, part
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, i: int) -> list[float]:
-        return _linear(self.rows[i], self.part)[1]
+        return _linear(self.rows[i].tolist(), self.part)[1]  # on floats, not numpy scalars
 
 
-def stage2_rows(logits: list[float], rows: list[list[float]]) -> list[list[float]]:
-    """Context features: own and neighbours' logits, window mean, both prose regions.
+def stage2_rows(logits: list[float], rows: np.ndarray | list[list[float]]) -> np.ndarray:
+    """Context features (one row per line, order: STAGE2): own and neighbours' logits, window
+    mean, both prose regions.
 
     The "core" is the max-subarray over stage-1 evidence (logit x length), a second, sharper
     estimate of where the article is than the stage-1 ``in_region`` feature.
     """
     n = len(logits)
-    i_region, i_dist, i_words = FEATURES.index("in_region"), FEATURES.index("dist"), 0
-    evidence = [max(-4.0, min(4.0, z)) * rows[i][i_words] for i, z in enumerate(logits)]
-    start, end = densest_region(evidence)
-    core_dists = [0 if start <= i <= end else (start - i if i < start else i - end)
-                  for i in range(n)]
+    x = np.asarray(rows, dtype=float).reshape(n, len(FEATURES))
+    words = x[:, _FEATURE_INDEX["words"]]
+    evidence = np.clip(logits, -4.0, 4.0) * words
+    start, end = densest_region(evidence.tolist())
+    at = np.arange(n)
+    core_dists = np.maximum(np.maximum(start - at, at - end), 0).tolist()
     windows = (logits[max(0, i - 3): i + 4] for i in range(n))
-    columns = [
+    return _matrix([
         logits,
         [-3.0, *logits[:-1]] if n else [],
         [*logits[1:], -3.0] if n else [],
         [sum(win) / len(win) for win in windows],
-        [row[i_region] for row in rows],
-        [row[i_dist] for row in rows],
-        [row[i_words] for row in rows],
-        [float(d == 0) for d in core_dists],
+        x[:, _FEATURE_INDEX["in_region"]],
+        x[:, _FEATURE_INDEX["dist"]],
+        words,
+        [d == 0 for d in core_dists],
         [math.log1p(d) for d in core_dists],
-        [float(i > end) for i in range(n)],
-    ]
-    return list(map(list, zip(*columns, strict=True)))
+        at > end,
+    ])
 
 
 def is_page_dump(sc: Scan, gate: dict[str, float]) -> bool:
@@ -604,7 +618,7 @@ def score_lines(
     lines: list[str], *, title: str | None = None, stats: CorpusStats | None = None,
     model: dict | None = None, sc: Scan | None = None, heavy: bool | None = None,
     dfs: list[int] | None = None,
-) -> tuple[list[float], _Contributions, list[list[float]], _Infos, float]:
+) -> tuple[list[float], _Contributions, np.ndarray, _Infos, float]:
     """P(body) per line, stage-1 contributions (computed on access), feature rows,
     measurements and threshold."""
     model = model or load_model()
