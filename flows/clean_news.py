@@ -165,14 +165,12 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
     stats_file = stats_path(out, run)
     if todo and not stats_file.exists():
         stats = CorpusStats()  # a few large tasks: the first pass is cheap per document
-        for future in stats_task.map(quote(stats_groups(run)), settings=settings, options=options):
+        for future in stats_task.map(stats_groups(run), settings=settings, options=options):
             stats.merge(future.result())
         stats.save(stats_file)
     phases["stats"] = time.perf_counter() - began - sum(phases.values())
 
-    # quote(): Prefect does not walk the parts of a batch or the plan looking for futures
-    # (at 100k documents that walk cost ~3 s of CPU per pass over the plan)
-    futures = clean_task.map(unmapped(output_dir), todo, quote([run.batches[i] for i in todo]),
+    futures = clean_task.map(unmapped(output_dir), todo, [run.batches[i] for i in todo],
                              key=run.key, layout=run.layout, settings=settings, options=options,
                              stats_file=str(stats_file))
     for n, (index, future) in enumerate(zip(todo, futures, strict=True), 1):
@@ -185,6 +183,9 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
     progress.info("finishing", extra={})
     # where a run's wall time went before the finishing task (which adds its own stages)
     timeline = {"flow_started": round(wall, 3), **{k: round(v, 3) for k, v in phases.items()}}
+    # quote(): Prefect does not walk the plan's parts looking for futures (~3 s of CPU at
+    # 100k inputs). Not for the mapped tasks: DaskTaskRunner hands the quoted batches to its
+    # workers as tuples, not Parts (tests/test_scale.py)
     result = finish_task(output_dir, quote(run), settings, expectations_dir, severity,
                          extra={"run_seconds": timeline})
     s = result["summary"]
