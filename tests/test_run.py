@@ -78,3 +78,19 @@ def test_the_review_page_of_a_run_embeds_what_one_pass_over_its_documents_would(
     assert [d["id"] for d in embedded] == [d["id"] for d in expected]
     assert embedded == json.loads(json.dumps(expected))
     assert f"Showing {len(expected)} of {total} published documents" in page
+
+
+def test_chunked_validation_counts_every_document_and_data_docs_show_both_suites(tmp_path, monkeypatch):
+    """Above ``VALIDATE_CHUNK`` documents the documents suite runs per chunk: the results are
+    the same as one validation of all rows, and the Data Docs (built with the last chunk)
+    still show the run suite beside the documents suite."""
+    whole = run_all(SEEDS, tmp_path / "whole")
+    monkeypatch.setattr(run_module, "VALIDATE_CHUNK", 2)
+    chunked = run_all(SEEDS, tmp_path / "chunked")
+    assert whole.summary["published"] > 4  # three chunks of at most 2 rows
+    key = ("suite", "expectation", "column", "success", "unexpected_count")
+    results = [[{k: r[k] for k in key} for r in res.summary["validation"]["expectations"]]
+               for res in (whole, chunked)]
+    assert sorted(results[1], key=str) == sorted(results[0], key=str)
+    docs = tmp_path / "chunked" / "report" / "data_docs"
+    assert sorted(p.parent.parent.parent.name for p in docs.glob("validations/*/*/*/*.html")) == ["documents", "run"]
