@@ -320,3 +320,16 @@ def test_feature_rows_are_one_per_line(dump: list[str]) -> None:
     assert stage2_rows(logits, rows).shape == (len(dump), len(STAGE2))
     assert stage2_rows(logits, rows.tolist()).tolist() == stage2_rows(logits, rows).tolist()
     assert score_lines([])[0] == []
+
+
+def test_comments_item_in_a_menu_before_the_article_opens_no_section() -> None:
+    """Comments follow the article: a "Comments" item in a page's menu between an earlier
+    story and the article (the densest prose region, after the menu) does not turn the
+    article into a comment thread."""
+    story = [s.replace("laptops", "phones").replace("Taiwan", "Korea") for s in ARTICLE[:4]]
+    menu = MENU * 2 + ["Comments"] + MENU
+    lines = story + menu + ARTICLE * 2
+    removed = find_boilerplate(lines, [None] * len(lines))
+    article = range(len(story) + len(menu), len(lines))
+    assert not set(removed) & set(article)
+    assert removed[len(story) + 2 * len(MENU)][0] == "comments"  # the item itself goes

@@ -579,7 +579,9 @@ def link_sections(
     enough prose before it. A heading of a category in ``cfg["to_end"]`` (comments: always
     last) opens a section running to the end of the document; any other runs to the next
     prose line (the list of headlines under "You may also like"). Thresholds: the model's
-    ``sections`` (both regimes)."""
+    ``sections`` (both regimes). Comments follow the article: a to-the-end heading before
+    the densest prose region starts (a "Comments" item in a menu, a comment count under the
+    headline) opens no section."""
     if not cfg:
         return []
     n = len(labels)
@@ -593,6 +595,8 @@ def link_sections(
                 category = _RULE_SECTIONS.get(labels[i])
             elif is_label or sc.n_words[i] > covered + 2:
                 category = None
+        if category in cfg["to_end"] and i < sc.region[0]:
+            category = None  # comments follow the article: not a heading before its region
         if category not in cfg["categories"]:
             before += sc.n_words[i] if sc.prose[i] else 0
             i += 1
