@@ -196,3 +196,12 @@ print(errors or all(a == alone for a in answers.values()))
         out = subprocess.run([sys.executable, "-c", script, json.dumps(MULTILINGUAL[:6])],
                              capture_output=True, text=True, check=True).stdout.strip()
         assert out == "True", out
+
+
+@pytest.mark.parametrize("text", [
+    "Kyiv", "Київ — Kyiv", "Київ Kyiv Kyi", "東京 Tokyo", "東京とTokyo", "abc!!!!!!!", "ab 東京東京東京",
+    "Παρίσι Paris", "", "123 — ...", "Ab" + "я" * 2,
+])
+def test_script_of_is_the_dominant_script_of_the_counts(text):
+    """The ASCII-majority shortcut gives what counting every letter's script gives."""
+    assert script_of(text) == language.dominant_script(language.script_counts(text))

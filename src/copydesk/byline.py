@@ -548,7 +548,7 @@ def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_
 
     @cache
     def doc_script() -> str | None:  # only a bare name at the bottom needs it
-        return _dominant_script(" ".join(lines[:40]))
+        return script_of(" ".join(lines[:40]))
 
     for i in _top_indices(lines, title):
         name_line = is_name(lines[i])
@@ -572,16 +572,6 @@ def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_
                 and c.score >= 4:
             found += _found(_about_block(lines, i, c))
     return [c for c in found if c.name]
-
-
-_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
-
-
-def _dominant_script(text: str) -> str | None:
-    """``script_of(text)``, at once when ASCII letters are over half of its characters: they
-    outnumber the letters of every other script, so Latin dominates."""
-    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
-    return "Latin" if 2 * ascii_letters > len(text) else script_of(text)
 
 
 def _found(*candidates: _Candidate | None) -> list[_Candidate]:

@@ -277,10 +277,18 @@ def script_counts(text: str) -> Counter[str]:
     return counts
 
 
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+
+
 def script_of(text: str) -> str | None:
     """Dominant Unicode script of the letters in ``text`` ("Latin", "Cyrillic", "Han", ...);
-    Han mixed with kana is "Japanese"; None if there are no letters."""
-    return dominant_script(script_counts(text or ""))
+    Han mixed with kana is "Japanese"; None if there are no letters. When ASCII letters are
+    over half of the characters they outnumber every other script's: "Latin" at once."""
+    text = text or ""
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
+    if 2 * ascii_letters > len(text):
+        return "Latin"
+    return dominant_script(script_counts(text))
 
 
 def dominant_script(counts: Counter[str]) -> str | None:
