@@ -298,6 +298,11 @@ def _tokens(low_words: list[list[str]]) -> list[list[str]]:
     return [list(map(str.strip, split, _REPEAT_PUNCT)) for split in low_words]
 
 
+def _distances(n: int, start: int, end: int) -> list[int]:
+    """Each of ``n`` lines' distance in lines from the region [start, end] (0 inside it)."""
+    return [max(start - i, i - end, 0) for i in range(n)]
+
+
 def _runs(flags: list[bool]) -> list[int]:
     """Length of the run of consecutive flagged lines each line belongs to (0 if not flagged)."""
     out = [0] * len(flags)
@@ -374,7 +379,7 @@ def line_features(
     headline_run = _runs([_headline_shaped(line, w, e, split)
                           for line, w, e, split in zip(lines, n_words, ends, words, strict=True)])
     # Column by column (each a comprehension over the lines), then one row per line.
-    dists = [0 if start <= i <= end else (start - i if i < start else i - end) for i in range(n)]
+    dists = _distances(n, start, end)
     if dfs is not None:
         denom = stats.n_docs - 1
         df_shares = [max(0.0, (d - 1) / denom) for d in dfs]
@@ -496,8 +501,7 @@ def stage2_rows(logits: list[float], rows: np.ndarray | list[list[float]]) -> np
     words = x[:, _FEATURE_INDEX["words"]]
     evidence = np.clip(logits, -4.0, 4.0) * words
     start, end = densest_region(evidence.tolist())
-    at = np.arange(n)
-    core_dists = np.maximum(np.maximum(start - at, at - end), 0).tolist()
+    core_dists = _distances(n, start, end)
     windows = (logits[max(0, i - 3): i + 4] for i in range(n))
     return _matrix([
         logits,
@@ -509,7 +513,7 @@ def stage2_rows(logits: list[float], rows: np.ndarray | list[list[float]]) -> np
         words,
         [d == 0 for d in core_dists],
         [math.log1p(d) for d in core_dists],
-        at > end,
+        [i > end for i in range(n)],
     ])
 
 
