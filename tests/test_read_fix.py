@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import pytest
 
 from copydesk.fix import fix_text
 from copydesk.read import InputError, decode, doc_id_for, input_kind, read_bytes
-from copydesk.sources import list_sources
+from copydesk.sources import source_paths
 
 
 def test_utf8_and_boms():
@@ -49,7 +50,7 @@ def test_listing_kinds_and_ids(tmp_path):
     (tmp_path / "c.html.gz").write_bytes(gzip.compress(b"<p>x</p>"))
     (tmp_path / "notes.md").write_text("x")
     (tmp_path / ".hidden.txt").write_text("x")
-    paths = list_sources(tmp_path)
+    paths = [Path(p) for p in source_paths(tmp_path)]
     assert [p.name for p in paths] == ["a.txt", "b.html", "c.html.gz"]
     assert [input_kind(p) for p in paths] == ["text", "html", "html"]
     assert [doc_id_for(p) for p in paths] == ["a", "b", "c"]
