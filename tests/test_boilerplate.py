@@ -7,6 +7,7 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from copydesk.boilerplate import (
@@ -243,6 +244,35 @@ def test_table_inside_page_dump_article_kept(dump: list[str]) -> None:
     assert not [lines[j] for j in range(i, i + len(TABLE)) if j in removed]
 
 
+@pytest.mark.parametrize("gap", [["Advertisement", "Read more"],
+                                 ["Photo: Getty Images", "Advertisement"]])
+def test_short_interruption_does_not_cut_page_dump_article(
+    dump: list[str], gold: str, gap: list[str]
+) -> None:
+    """An ad slot or photo credit before the article's last two paragraphs does not end the
+    article there: the paragraphs after it are kept, the interruption itself goes."""
+    i = dump.index("Most popular") - 2
+    lines = dump[:i] + gap + dump[i:]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert all(j in removed for j in range(i, i + len(gap)))
+    after = range(i + len(gap), i + len(gap) + 2)
+    assert all(lines[j][:60] in gold for j in after)
+    assert not [lines[j] for j in after if j in removed]
+
+
+def test_core_evidence_caps_only_short_gaps_inside_the_article() -> None:
+    """A run of at most max_lines disliked lines between liked ones costs at most max_cost a
+    line; a longer run, or one at the document's edge, keeps its full cost."""
+    from copydesk.boilerplate import core_evidence
+
+    gap = {"max_lines": 2, "max_cost": 1.0}
+    logits = [-3.0, 2.0, -3.0, -3.0, 2.0, -3.0, -3.0, -3.0, 1.0, -3.0]
+    words = np.full(len(logits), 2.0)
+    assert core_evidence(logits, words) == [2 * z for z in logits]
+    assert core_evidence(logits, words, gap) == [-6.0, 4.0, -1.0, -1.0, 4.0, -6.0, -6.0, -6.0,
+                                                 2.0, -6.0]
+
+
 def test_headline_list_after_page_dump_article_removed(dump: list[str]) -> None:
     """A numbered list of headlines after the article, without a heading to announce it,
     is still related links (numbers in a list do not make it body)."""
@@ -261,7 +291,8 @@ def test_vectorised_scores_match_the_explained_terms(dump: list[str]) -> None:
     probs, contribs, rows, _, _ = score_lines(dump)
     part = load_model()["heavy"]
     logits = [max(-30.0, min(30.0, _linear(r, part["stage1"])[0])) for r in rows]
-    for p, r2, i in zip(probs, stage2_rows(logits, rows), range(len(rows)), strict=True):
+    rows2 = stage2_rows(logits, rows, load_model().get("core_gap"))
+    for p, r2, i in zip(probs, rows2, range(len(rows)), strict=True):
         z = max(-30.0, min(30.0, _linear(r2, part["stage2"])[0]))
         assert abs(p - 1 / (1 + 2.718281828459045 ** -z)) < 1e-9
         assert abs(part["stage1"]["intercept"] + sum(contribs[i]) - _linear(rows[i], part["stage1"])[0]) < 1e-9

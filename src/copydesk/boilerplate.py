@@ -5,13 +5,14 @@ share in the document's language, capitalisation, digits/separators, link-like t
 multilingual UI-phrase lexicon, title similarity, in-document and run-level repetition,
 position relative to the densest run of prose, runs of short lines, of table rows and of
 headlines). A logistic model (stage 1) turns them into P(body); a second logistic model
-(stage 2) smooths that with the neighbours' scores, so a short heading between paragraphs
-stays while a short line inside a menu goes. A gate on document-level evidence (UI-lexicon
-lines, short lines, menu-like runs) picks the regime: a whole-page dump is scored line by
-line ("heavy"; should it keep little of the densest prose region, the region stays); an
-extractor's output only at its edges and on UI phrases ("light", precision first). Weights,
-scalers, gate and thresholds are data: ``models/boilerplate.json``, fitted by
-``benchmarks/fit_boilerplate.py``.
+(stage 2) smooths that with the neighbours' scores and the article's "core", so a short
+heading between paragraphs stays while a short line inside a menu goes (an ad slot between
+paragraphs does not end the core: the model's ``core_gap``). A gate on document-level
+evidence (UI-lexicon lines, short lines, menu-like runs) picks the regime: a whole-page dump
+is scored line by line ("heavy"; should it keep little of the densest prose region, the
+region stays); an extractor's output only at its edges and on UI phrases ("light",
+precision first). Weights, scalers, gate and thresholds are data: ``models/boilerplate.json``,
+fitted by ``benchmarks/fit_boilerplate.py``.
 
 Categories: ``menu``, ``share``, ``related-links``, ``newsletter``, ``follow``, ``comments``,
 ``cookie-notice``, ``advertisement``, ``image-credit``, ``copyright``, ``promo`` (lexicon
@@ -489,18 +490,45 @@ class _Contributions:
         return _linear(self.rows[i].tolist(), self.part)[1]  # on floats, not numpy scalars
 
 
-def stage2_rows(logits: list[float], rows: np.ndarray | list[list[float]]) -> np.ndarray:
+def core_evidence(
+    logits: list[float], words: np.ndarray, gap: dict[str, float] | None = None
+) -> list[float]:
+    """Each line's stage-1 evidence for the core: clipped logit x length (log words). With
+    ``gap`` (the model's ``core_gap``), a short interruption -- a run of at most
+    ``max_lines`` lines of negative evidence between positive ones (a quote in another
+    script, an inline "Read more") -- costs at most ``max_cost`` a line, so it does not cut
+    the article in two."""
+    evidence = (np.clip(logits, -4.0, 4.0) * words).tolist()
+    if not gap:
+        return evidence
+    negative = [e < 0 for e in evidence]
+    runs, n = _runs(negative), len(evidence)
+    i = 0
+    while i < n:
+        if not negative[i]:
+            i += 1
+            continue
+        j = i + runs[i]
+        if 0 < i and j < n and runs[i] <= gap["max_lines"]:
+            evidence[i:j] = [max(e, -gap["max_cost"]) for e in evidence[i:j]]
+        i = j
+    return evidence
+
+
+def stage2_rows(
+    logits: list[float], rows: np.ndarray | list[list[float]], gap: dict[str, float] | None = None
+) -> np.ndarray:
     """Context features (one row per line, order: STAGE2): own and neighbours' logits, window
     mean, both prose regions.
 
-    The "core" is the max-subarray over stage-1 evidence (logit x length), a second, sharper
-    estimate of where the article is than the stage-1 ``in_region`` feature.
+    The "core" is the max-subarray over stage-1 evidence (``core_evidence``; ``gap``: the
+    model's ``core_gap``), a second, sharper estimate of where the article is than the
+    stage-1 ``in_region`` feature.
     """
     n = len(logits)
     x = np.asarray(rows, dtype=float).reshape(n, len(FEATURES))
     words = x[:, _FEATURE_INDEX["words"]]
-    evidence = np.clip(logits, -4.0, 4.0) * words
-    start, end = densest_region(evidence.tolist())
+    start, end = densest_region(core_evidence(logits, words, gap))
     core_dists = _distances(n, start, end)
     windows = (logits[max(0, i - 3): i + 4] for i in range(n))
     return _matrix([
@@ -636,7 +664,8 @@ def score_lines(
         heavy = is_page_dump(sc, model["gate"])
     part = model["heavy" if heavy else "light"]
     logits = _logits(rows, part["stage1"])
-    probs = [1 / (1 + math.exp(-z)) for z in _logits(stage2_rows(logits, rows), part["stage2"])]
+    rows2 = stage2_rows(logits, rows, model.get("core_gap"))
+    probs = [1 / (1 + math.exp(-z)) for z in _logits(rows2, part["stage2"])]
     return probs, _Contributions(rows, part["stage1"]), rows, infos, part["threshold"]
 
 
