@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,17 @@ def test_run_shares_outside_their_bounds_warn(bad_report) -> None:
     assert fails["repair-share"] == "warning" and fails["removal-share"] == "warning"
     assert fails["inputs-accounted"] == "error"  # 21 inputs, 11 + 9 accounted for
     assert "no-duplicate-ids" not in fails
+
+
+def test_validation_keeps_no_table_it_validated() -> None:
+    """A run validates chunk after chunk: GX's context (kept module-wide by GX until the next
+    one) must not hold the last chunk's table, or two chunks are in memory at once."""
+    table = document_table(GOOD)
+    alive = weakref.ref(table)
+    validate({"documents": table}, rules=load_rules(), accepted_languages=["en"])
+    del table
+    gc.collect()
+    assert alive() is None
 
 
 def test_fused_tokens_counts_dropped_apostrophes_only() -> None:

@@ -479,6 +479,9 @@ def validate(
                     sample=[str(v)[:200] for v in (er.result or {}).get("partial_unexpected_list", [])][:5],
                     id=(cfg.meta or {}).get("id"),
                 ))
+    # GX keeps the last context module-wide (until the next get_context), and with it this
+    # batch's table: a run validating chunk after chunk would hold two chunks at once
+    ctx.data_sources.delete(source.name)
     index = docs_dir / "index.html" if docs_dir else None
     return ValidationReport(
         success=all(r.success or r.severity != "error" for r in results),
