@@ -362,6 +362,14 @@ def rows_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
 
 
+def concat_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables of ``rows_table`` as one: the table their rows would make at once (a column
+    empty in one part and text in another is text, as it is in one table of all the rows)."""
+    import pandas as pd
+
+    return pd.concat(tables, ignore_index=True).infer_objects()
+
+
 def run_table(inputs: int, published: int, quarantined: int, duplicate_ids: int,
               with_repairs: int = 0, with_removals: int = 0) -> pd.DataFrame:
     """The run as one row; ``*_share`` are shares of published documents (0 when none)."""
