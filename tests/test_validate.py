@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from ftfy.badness import is_bad
 from hypothesis import given, settings
@@ -16,12 +19,15 @@ from hypothesis import strategies as st
 from copydesk.rules_loader import load_rules
 from copydesk.validate import (
     SuiteError,
+    concat_tables,
     debris_finder,
     default_expectations_dir,
+    document_rows,
     document_table,
     fused_tokens,
     is_mojibake,
     load_severity,
+    rows_table,
     run_table,
     validate,
 )
@@ -90,6 +96,27 @@ def test_run_shares_outside_their_bounds_warn(bad_report) -> None:
     assert fails["repair-share"] == "warning" and fails["removal-share"] == "warning"
     assert fails["inputs-accounted"] == "error"  # 21 inputs, 11 + 9 accounted for
     assert "no-duplicate-ids" not in fails
+
+
+def test_validation_keeps_no_table_it_validated() -> None:
+    """A run validates chunk after chunk: GX's context (kept module-wide by GX until the next
+    one) must not hold the last chunk's table, or two chunks are in memory at once."""
+    table = document_table(GOOD)
+    alive = weakref.ref(table)
+    validate({"documents": table}, rules=load_rules(), accepted_languages=["en"])
+    del table
+    gc.collect()
+    assert alive() is None
+
+
+def test_a_table_put_together_from_parts_is_the_table_of_all_their_rows() -> None:
+    """A run builds each validation chunk batch by batch: a column with no value in one
+    batch (no debris found) and text in another must come out as in one table of the rows."""
+    first = document_rows([doc("a"), doc("b")])
+    second = document_rows([doc("c", text=BODY + "\n\nShare this article")])
+    assert first[0]["debris"] is None and second[0]["debris"]
+    whole = rows_table(first + second)
+    pd.testing.assert_frame_equal(concat_tables([rows_table(first), rows_table(second)]), whole)
 
 
 def test_fused_tokens_counts_dropped_apostrophes_only() -> None:

@@ -273,16 +273,21 @@ ENGLISH_WORD_ZIPF = 4.0
 def _names_not_words(names: list[str], langs: Iterable[str]) -> bool:
     """After a weak label, the "name" must not read as ordinary words: no function word of
     the label's language ("Por Qué Importa"), no token far more common in English than in
-    that language ("Von Miller Signs Extension")."""
+    that language ("Von Miller Signs Extension").
+
+    The label's language is looked up in wordfreq's small list (~3 MB in memory; a large
+    one takes 30-60 MB, per worker): it has every word of Zipf 3.01 and up, with the large
+    list's value; a word it lacks (3.00 or less in the large list) gets 0 and the same
+    answer, as FUNCTION_WORD_ZIPF > 3 and ENGLISH_WORD_ZIPF - 1 >= 3."""
     from wordfreq import available_languages, zipf_frequency
 
     if any(script_of(n) != "Latin" for n in names):
         return True  # the confusion is with English headline words
-    known = available_languages()
+    known = available_languages("small")
     codes = [c for c in (_WORDFREQ_LANG.get(x, x) for x in langs) if c in known]
     tokens = (t.strip(".").casefold() for n in names for t in n.split())
     for token in (t for t in tokens if t not in _lexicon().particles):
-        local = max((zipf_frequency(token, c) for c in codes), default=0.0)
+        local = max((zipf_frequency(token, c, "small") for c in codes), default=0.0)
         english = zipf_frequency(token, "en")
         if local >= FUNCTION_WORD_ZIPF or (english >= ENGLISH_WORD_ZIPF and english - local >= 1):
             return False

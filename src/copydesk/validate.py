@@ -362,6 +362,14 @@ def rows_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
 
 
+def concat_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables of ``rows_table`` as one: the table their rows would make at once (a column
+    empty in one part and text in another is text, as it is in one table of all the rows)."""
+    import pandas as pd
+
+    return pd.concat(tables, ignore_index=True).infer_objects()
+
+
 def run_table(inputs: int, published: int, quarantined: int, duplicate_ids: int,
               with_repairs: int = 0, with_removals: int = 0) -> pd.DataFrame:
     """The run as one row; ``*_share`` are shares of published documents (0 when none)."""
@@ -479,6 +487,9 @@ def validate(
                     sample=[str(v)[:200] for v in (er.result or {}).get("partial_unexpected_list", [])][:5],
                     id=(cfg.meta or {}).get("id"),
                 ))
+    # GX keeps the last context module-wide (until the next get_context), and with it this
+    # batch's table: a run validating chunk after chunk would hold two chunks at once
+    ctx.data_sources.delete(source.name)
     index = docs_dir / "index.html" if docs_dir else None
     return ValidationReport(
         success=all(r.success or r.severity != "error" for r in results),
