@@ -364,3 +364,20 @@ def test_comments_item_in_a_menu_before_the_article_opens_no_section() -> None:
     article = range(len(story) + len(menu), len(lines))
     assert not set(removed) & set(article)
     assert removed[len(story) + 2 * len(MENU)][0] == "comments"  # the item itself goes
+
+
+def test_lines_recurring_across_the_run_do_not_take_the_article_edges(gold: str) -> None:
+    """Furniture that recurs in every document of a run scores far below anything in the
+    dev set; as a neighbour it counts no more than clear debris, so the paragraphs next to
+    it (the article's first and last) are kept while the furniture goes."""
+    from copydesk.corpus import CorpusStats
+
+    top = ["Skip to content", "Advertisement", "Share on Facebook"]
+    bottom = ["Read more", "Tags: politics, europe", "© 2025 Example Media"]
+    article = [s for s in lines_of(gold) if len(s.split()) >= 12][:8]
+    lines = top + article + bottom
+    others = [top + [f"Story {k} went on for a while, as stories about item {k} tend to do."]
+              + bottom for k in range(60)]
+    stats = CorpusStats.from_texts("\n".join(doc) for doc in [lines, *others])
+    removed = find_boilerplate(lines, [None] * len(lines), stats=stats)
+    assert [lines[i] for i in sorted(removed)] == top + bottom

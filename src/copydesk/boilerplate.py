@@ -61,6 +61,7 @@ HEADLINE_MAX_WORDS = 20
 HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
+CONTEXT_CLIP = 4.0  # stage-1 logits as evidence about other lines are clipped at +-this
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
 # (and the model's min_kept_share of the region's prose words: keeps_too_little)
 
@@ -498,7 +499,7 @@ def core_evidence(
     ``max_lines`` lines of negative evidence between positive ones (a quote in another
     script, an inline "Read more") -- costs at most ``max_cost`` a line, so it does not cut
     the article in two."""
-    evidence = (np.clip(logits, -4.0, 4.0) * words).tolist()
+    evidence = (np.clip(logits, -CONTEXT_CLIP, CONTEXT_CLIP) * words).tolist()
     if not gap:
         return evidence
     negative = [e < 0 for e in evidence]
@@ -519,7 +520,9 @@ def stage2_rows(
     logits: list[float], rows: np.ndarray | list[list[float]], gap: dict[str, float] | None = None
 ) -> np.ndarray:
     """Context features (one row per line, order: STAGE2): own and neighbours' logits, window
-    mean, both prose regions.
+    mean, both prose regions. A neighbour's logit counts at most ``CONTEXT_CLIP`` either way:
+    a run of lines that recur across the whole run (logits far below anything else) must not
+    drag the article's first or last paragraph down with it.
 
     The "core" is the max-subarray over stage-1 evidence (``core_evidence``; ``gap``: the
     model's ``core_gap``), a second, sharper estimate of where the article is than the
@@ -530,11 +533,12 @@ def stage2_rows(
     words = x[:, _FEATURE_INDEX["words"]]
     start, end = densest_region(core_evidence(logits, words, gap))
     core_dists = _distances(n, start, end)
-    windows = (logits[max(0, i - 3): i + 4] for i in range(n))
+    near = np.clip(logits, -CONTEXT_CLIP, CONTEXT_CLIP).tolist() if n else []
+    windows = (near[max(0, i - 3): i + 4] for i in range(n))
     return _matrix([
         logits,
-        [-3.0, *logits[:-1]] if n else [],
-        [*logits[1:], -3.0] if n else [],
+        [-3.0, *near[:-1]] if n else [],
+        [*near[1:], -3.0] if n else [],
         [sum(win) / len(win) for win in windows],
         x[:, _FEATURE_INDEX["in_region"]],
         x[:, _FEATURE_INDEX["dist"]],
