@@ -492,14 +492,14 @@ class _Contributions:
 
 
 def core_evidence(
-    logits: list[float], words: np.ndarray, gap: dict[str, float] | None = None
+    clipped: list[float], words: np.ndarray, gap: dict[str, float] | None = None
 ) -> list[float]:
-    """Each line's stage-1 evidence for the core: clipped logit x length (log words). With
-    ``gap`` (the model's ``core_gap``), a short interruption -- a run of at most
-    ``max_lines`` lines of negative evidence between positive ones (a quote in another
-    script, an inline "Read more") -- costs at most ``max_cost`` a line, so it does not cut
-    the article in two."""
-    evidence = (np.clip(logits, -CONTEXT_CLIP, CONTEXT_CLIP) * words).tolist()
+    """Each line's stage-1 evidence for the core: logit (clipped at ``CONTEXT_CLIP``, as
+    ``stage2_rows`` passes it) x length (log words). With ``gap`` (the model's ``core_gap``),
+    a short interruption -- a run of at most ``max_lines`` lines of negative evidence between
+    positive ones (a quote in another script, an inline "Read more") -- costs at most
+    ``max_cost`` a line, so it does not cut the article in two."""
+    evidence = (np.asarray(clipped, dtype=float) * words).tolist()
     if not gap:
         return evidence
     negative = [e < 0 for e in evidence]
@@ -531,9 +531,9 @@ def stage2_rows(
     n = len(logits)
     x = np.asarray(rows, dtype=float).reshape(n, len(FEATURES))
     words = x[:, _FEATURE_INDEX["words"]]
-    start, end = densest_region(core_evidence(logits, words, gap))
+    near = np.clip(logits, -CONTEXT_CLIP, CONTEXT_CLIP).tolist()
+    start, end = densest_region(core_evidence(near, words, gap))
     core_dists = _distances(n, start, end)
-    near = np.clip(logits, -CONTEXT_CLIP, CONTEXT_CLIP).tolist() if n else []
     windows = (near[max(0, i - 3): i + 4] for i in range(n))
     return _matrix([
         logits,
