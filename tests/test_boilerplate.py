@@ -296,6 +296,8 @@ def test_vectorised_scores_match_the_explained_terms(dump: list[str]) -> None:
         z = max(-30.0, min(30.0, _linear(r2, part["stage2"])[0]))
         assert abs(p - 1 / (1 + 2.718281828459045 ** -z)) < 1e-9
         assert abs(part["stage1"]["intercept"] + sum(contribs[i]) - _linear(rows[i], part["stage1"])[0]) < 1e-9
+        # the explanation's terms are exactly _linear's (the same floats, so the same order)
+        assert contribs[i] == _linear(rows[i].tolist(), part["stage1"])[1]
 
 
 def test_regex_free_helpers_match_their_patterns() -> None:

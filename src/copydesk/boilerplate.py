@@ -214,17 +214,23 @@ class LineInfo:
 
 
 class _Infos:
-    """``LineInfo`` of line i, built on access (only the lines explained need one)."""
+    """``LineInfo`` of line i, built on first access (only the lines explained and their
+    neighbours need one; an explained line's is asked for up to three times)."""
 
     def __init__(self, *columns: list) -> None:
         self.columns = columns
+        self.built: dict[int, LineInfo] = {}
 
     def __len__(self) -> int:
         return len(self.columns[0])
 
     def __getitem__(self, i: int) -> LineInfo:
-        words, prose, ui, short_run, dist, df_share = self.columns
-        return LineInfo(words[i], prose[i], ui[i], short_run[i], dist[i], df_share[i])
+        info = self.built.get(i)
+        if info is None:
+            words, prose, ui, short_run, dist, df_share = self.columns
+            info = self.built[i] = LineInfo(words[i], prose[i], ui[i], short_run[i], dist[i],
+                                            df_share[i])
+        return info
 
 
 @dataclass
@@ -479,16 +485,23 @@ def _logits(rows: np.ndarray | list[list[float]], part: dict) -> list[float]:
 
 
 class _Contributions:
-    """Per-feature stage-1 contributions of line i, computed only for the lines explained."""
+    """Per-feature stage-1 contributions of line i: ``_linear``'s, for every line at once
+    when the first line is explained (the same operations in the same order, element by
+    element, so the same floats)."""
 
     def __init__(self, rows: np.ndarray, part: dict) -> None:
         self.rows, self.part = rows, part
+        self.all: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, i: int) -> list[float]:
-        return _linear(self.rows[i].tolist(), self.part)[1]  # on floats, not numpy scalars
+        if self.all is None:
+            coef, mean, scale = (np.asarray(self.part[k], dtype=float)
+                                 for k in ("coef", "mean", "scale"))
+            self.all = coef * (np.asarray(self.rows, dtype=float) - mean) / scale
+        return self.all[i].tolist()  # floats, not numpy scalars
 
 
 def core_evidence(
