@@ -329,3 +329,39 @@ def test_a_bare_name_in_the_article_script_is_not_a_byline():
 def test_labels_match_in_any_case(line):
     m = _find(BODY + [line])
     assert m is not None and m.byline.name == "Sarah Johnson"
+
+
+def test_prefilters_agree_with_what_they_stand_for() -> None:
+    """The cheap pre-tests give the answer of the checks they skip: a copula after a 2-4 word
+    name (the tails copied and stripped, any spacing), an about-the-author label line."""
+    import random
+    import re
+
+    from copydesk.byline import (
+        _copula_after_name,
+        _label_head,
+        _lexicon,
+        may_be_about_label,
+    )
+
+    lex = _lexicon()
+    copula = re.compile(lex.any_copula.pattern.removeprefix(r"\s*"), re.I)
+    about = [lb.text for lb in lex.labels if lb.about]
+    pieces = ["Jane", "Doe", "Ana", "de", "Souza", "is", "was", "has been", "ist", "es", "é",
+              "a", "the", "reporter", "Über", "Об", "About", "the Author", ":", ";", "(", ")",
+              "Isa", "isn't", "X.", "—"] + about
+    spaces = [" ", " ", " ", " ", "  ", "\t", "\u00a0", "\u3000", ""]
+    rnd = random.Random(5)
+    samples = ["Jane Doe is a reporter.", "  Jane Doe  is a reporter.", "Jane\tDoe was the editor",
+               "Jane Doeis a", "(About the Author)", " [Об авторе] ", "; About the Author",
+               "", " ", "Jane"]
+    for _ in range(20000):
+        parts = [rnd.choice(pieces) for _ in range(rnd.randint(0, 8))]
+        samples.append(rnd.choice(["", " ", "("]) + "".join(p + rnd.choice(spaces) for p in parts))
+    for line in samples:
+        words = line.split(None, 4)
+        tails = [line[len(" ".join(words[:size])):].lstrip() for size in (4, 3, 2)]
+        assert _copula_after_name(line, words) == any(copula.match(t) for t in tails), line
+        head = _label_head(line)
+        assert may_be_about_label(line) == (head is not None
+                                            and lex.any_about.match(head) is not None), line

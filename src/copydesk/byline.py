@@ -51,6 +51,7 @@ def _first_separator(line: str) -> re.Match[str] | None:
         p -= 1
     return _SEGMENT_SPLIT.search(line, p)
 _BRACKETS = ("()", "[]", "（）", "【】")
+_CLOSER = {opening: closing for opening, closing in _BRACKETS}
 _ORG = re.compile(r"\b(?:Times|Post|News|Journal|Herald|Tribune|Daily|Media|Group|Network)\b")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
 _NOT_IN_NAME = re.compile(r"[\d@#/|()\[\]\"“”«»:;!?,]")
@@ -102,7 +103,8 @@ class _Lexicon:
     name_suffixes: dict[str, tuple[str, ...]]
     script_languages: dict[str, str]
     any_about: re.Pattern[str]  # matches where some about-the-author label's pattern matches
-    any_copula: re.Pattern[str]  # matches where some bio copula matches (a pre-filter)
+    any_copula: re.Pattern[str]  # whitespace, then some bio copula (a pre-filter)
+    bio_start: re.Pattern[str]  # 2-4 words one space apart, then any_copula
 
 
 def _any_of(labels: Iterable[tuple[int, _Label]]) -> re.Pattern[str]:
@@ -158,6 +160,7 @@ def _lexicon() -> _Lexicon:
         (lang, re.compile(spec["copula"], re.I), re.compile(_alternation(spec["nouns"]), re.I))
         for lang, spec in data["bio"].items()
     )
+    copulas = "|".join(f"(?:{spec['copula']})" for spec in data["bio"].values()) or r"(?!x)x"
     parsed = tuple(
         _Label(e["text"], tuple(e["langs"]), _label_pattern(e), bool(e.get("role")),
                bool(e.get("about")), _is_weak(e), e.get("position") == "suffix")
@@ -175,8 +178,8 @@ def _lexicon() -> _Lexicon:
         name_suffixes={k: tuple(v) for k, v in data["name_suffixes"].items()},
         script_languages=data["script_languages"],
         any_about=_any_of((i, lb) for i, lb in enumerate(parsed) if lb.about),
-        any_copula=re.compile("|".join(f"(?:{spec['copula']})" for spec in data["bio"].values())
-                              or r"(?!x)x", re.I),
+        any_copula=re.compile(rf"\s*(?:{copulas})", re.I),
+        bio_start=re.compile(rf"\S++(?: \S++){{1,3}}\s*(?:{copulas})", re.I),
     )
 
 
@@ -189,9 +192,9 @@ def _norm(text: str) -> str:
 
 def _strip_brackets(line: str) -> str:
     line = line.strip()
-    for pair in _BRACKETS:
-        if line[:1] == pair[0] and line[-1:] == pair[1]:
-            return line[1:-1].strip()
+    close = _CLOSER.get(line[:1])
+    if close is not None and line[-1:] == close:
+        return line[1:-1].strip()
     return line
 
 
@@ -305,6 +308,7 @@ def _label_head(line: str) -> str | None:
     return text.split(";")[0].strip()
 
 
+@lru_cache(maxsize=8192)
 def _labels_for(first: str, last: str) -> re.Pattern[str]:
     """``_any_of`` the labels that can match a line starting with the character ``first``
     and ending with ``last``: a label before the name needs its first character there, one
@@ -333,9 +337,19 @@ def _labels_of(indices: tuple[int, ...]) -> re.Pattern[str]:
     return _any_of((i, labels[i]) for i in indices)
 
 
+@lru_cache(maxsize=8192)
+def _about_starts(ch: str) -> bool:
+    """Some about-the-author label's first character matches ``ch`` (as in its pattern)."""
+    labels = _lexicon().labels
+    return any(labels[i].about for i in _labels_starting(ch))
+
+
 def may_be_about_label(line: str) -> bool:
     """Could ``parse_label_line(line)`` return an about-the-author candidate (score 4)? False
     is certain: no about-label pattern matches the line."""
+    ch = line.lstrip()[:1]  # the label head's first character, unless brackets are stripped
+    if ch not in _CLOSER and not _about_starts(ch):
+        return False  # (a head starting with ";" is empty: no label matches it either)
     first = _label_head(line)
     return first is not None and _lexicon().any_about.match(first) is not None
 
@@ -385,6 +399,17 @@ def _parse_rest(rest: str, label: _Label) -> _Candidate | None:
 # --- bios ---------------------------------------------------------------------------------
 
 
+def _copula_after_name(line: str, words: list[str]) -> bool:
+    """Some language's copula starts the tail after the first 2, 3 or 4 ``words``
+    (``line.split(None, 4)``), ``line[len(" ".join(words[:size])):].lstrip()``. The patterns
+    skip the whitespace themselves and match in place, not on three copied tails; with the
+    first words one space apart, a name ends where a word ends: one regex for all three."""
+    lex = _lexicon()
+    if line.startswith(" ".join(words[:4])):
+        return lex.bio_start.match(line) is not None
+    return any(lex.any_copula.match(line, len(" ".join(words[:size]))) for size in (4, 3, 2))
+
+
 def parse_bio(line: str, name: str | None = None) -> tuple[str, str] | None:
     """``(name, language)`` for "<Name> is a … reporter …"; with ``name`` given (after an
     about-label), any paragraph starting with that name counts."""
@@ -394,14 +419,13 @@ def parse_bio(line: str, name: str | None = None) -> tuple[str, str] | None:
         return None
     lex = _lexicon()
     words = line.split(None, 4)  # the first 4 words (and the rest): a name has at most 4
-    tails = {size: line[len(" ".join(words[:size])) :].lstrip() for size in (4, 3, 2)}
-    if not any(lex.any_copula.match(tail) for tail in tails.values()):
+    if not _copula_after_name(line, words):
         return None  # no language's copula after a 2-4 word name: no bio, whatever the name
     for size in (4, 3, 2):
         cand = " ".join(words[:size])
         if not is_name(cand):
             continue
-        tail = tails[size]
+        tail = line[len(cand) :].lstrip()
         first_sentence = re.split(r"(?<=[.!?])\s", tail, maxsplit=1)[0][:240]
         for lang, copula, nouns in lex.bios:
             m = copula.match(first_sentence)
@@ -572,9 +596,9 @@ def _candidates(lines: list[str], title: str | None, hint: str | None) -> list[_
             _bare_name(lines, i, doc_script, hint, name_line),
         )
         found += [c for c in tail if _after_ok(lines, c.lines)]
-    for i, line in enumerate(lines):  # explicit about-the-author blocks anywhere
-        if i not in bottom and may_be_about_label(line) and (c := parse_label_line(line)) \
-                and c.score >= 4:
+    # explicit about-the-author blocks anywhere above the bottom zone (the last lines)
+    for i, line in enumerate(lines[: min(bottom, default=0)]):
+        if may_be_about_label(line) and (c := parse_label_line(line)) and c.score >= 4:
             found += _found(_about_block(lines, i, c))
     return [c for c in found if c.name]
 
