@@ -298,6 +298,7 @@ def test_vectorised_scores_match_the_explained_terms(dump: list[str]) -> None:
         assert abs(part["stage1"]["intercept"] + sum(contribs[i]) - _linear(rows[i], part["stage1"])[0]) < 1e-9
         # the explanation's terms are exactly _linear's (the same floats, so the same order)
         assert contribs[i] == _linear(rows[i].tolist(), part["stage1"])[1]
+        assert contribs.lowest(i) == sorted(range(len(FEATURES)), key=contribs[i].__getitem__)[:3]
 
 
 def test_regex_free_helpers_match_their_patterns() -> None:

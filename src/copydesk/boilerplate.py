@@ -62,6 +62,7 @@ HEADLINE_CAPS = 0.6
 UI_MAX_WORDS = 25
 MIN_DOCS_FOR_DF = 20
 CONTEXT_CLIP = 4.0  # stage-1 logits as evidence about other lines are clipped at +-this
+EXPLAIN_TERMS = 3  # a removed line's reason names its (at most) three most negative terms
 MIN_KEPT_PARAGRAPHS = 2  # page dump: fewer kept in the article region -> keep them all
 # (and the model's min_kept_share of the region's prose words: keeps_too_little)
 
@@ -492,16 +493,28 @@ class _Contributions:
     def __init__(self, rows: np.ndarray, part: dict) -> None:
         self.rows, self.part = rows, part
         self.all: np.ndarray | None = None
+        self.order: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __getitem__(self, i: int) -> list[float]:
+    def _terms(self) -> np.ndarray:
         if self.all is None:
             coef, mean, scale = (np.asarray(self.part[k], dtype=float)
                                  for k in ("coef", "mean", "scale"))
             self.all = coef * (np.asarray(self.rows, dtype=float) - mean) / scale
-        return self.all[i].tolist()  # floats, not numpy scalars
+        return self.all
+
+    def __getitem__(self, i: int) -> list[float]:
+        return self._terms()[i].tolist()  # floats, not numpy scalars
+
+    def lowest(self, i: int) -> list[int]:
+        """Features of line i's ``EXPLAIN_TERMS`` lowest contributions, lowest first (equal ones
+        by index: ``sorted(range(len(FEATURES)), key=self[i].__getitem__)[:EXPLAIN_TERMS]``),
+        sorted for every line at once on first use (a stable sort keeps the index order)."""
+        if self.order is None:
+            self.order = np.argsort(self._terms(), axis=1, kind="stable")[:, :EXPLAIN_TERMS]
+        return self.order[i].tolist()
 
 
 def core_evidence(
@@ -722,10 +735,12 @@ def _describe(name: str, info: LineInfo, row: list[float]) -> str:
     return describe(info, row[_FEATURE_INDEX[name]]) if describe else name
 
 
-def explain(p_body: float, contrib: list[float], info: LineInfo, row: list[float]) -> str:
-    """'p_body=0.08: 2 words, no sentence punctuation, ...' from the top negative terms."""
-    order = sorted(range(len(contrib)), key=contrib.__getitem__)
-    top = [_describe(FEATURES[k], info, row) for k in order[:3] if contrib[k] < 0]
+def explain(
+    p_body: float, contrib: list[float], lowest: list[int], info: LineInfo, row: list[float]
+) -> str:
+    """'p_body=0.08: 2 words, no sentence punctuation, ...' from the top negative terms
+    (``lowest``: the features of the lowest ``EXPLAIN_TERMS`` terms, lowest first)."""
+    top = [_describe(FEATURES[k], info, row) for k in lowest if contrib[k] < 0]
     return f"p_body={p_body:.2f}: " + ", ".join(top)
 
 
@@ -802,5 +817,6 @@ def find_boilerplate(
             continue
         if _heading_between_paragraphs(i, drop, infos):
             continue
-        out[i] = (categorise(infos[i]), explain(probs[i], contribs[i], infos[i], rows[i]))
+        out[i] = (categorise(infos[i]),
+                  explain(probs[i], contribs[i], contribs.lowest(i), infos[i], rows[i]))
     return out
