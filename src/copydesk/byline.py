@@ -339,9 +339,11 @@ def _labels_of(indices: tuple[int, ...]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=8192)
 def _about_starts(ch: str) -> bool:
-    """Some about-the-author label's first character matches ``ch`` (as in its pattern)."""
+    """Some about-the-author label's first character matches ``ch`` (as in its pattern), or
+    some follows the name (a line starting with anything may hold it)."""
     labels = _lexicon().labels
-    return any(labels[i].about for i in _labels_starting(ch))
+    return (any(labels[i].about for i in _labels_starting(ch))
+            or any(lb.about and lb.suffix for lb in labels))
 
 
 def may_be_about_label(line: str) -> bool:
