@@ -454,7 +454,8 @@ def _matrix(columns: list) -> np.ndarray:
 
 # --------------------------------------------------------------------------- model
 def _linear(x: list[float], part: dict) -> tuple[float, list[float]]:
-    """Logit and per-feature contributions of a standardised logistic model."""
+    """Logit and per-feature contributions of a standardised logistic model, written plainly:
+    the definition ``_logits`` and ``_Contributions`` vectorise (the tests compare them)."""
     contrib = [
         wt * (v - m) / s
         for v, m, s, wt in zip(x, part["mean"], part["scale"], part["coef"], strict=True)
