@@ -7,9 +7,10 @@ Documents are generated exactly as ``benchmarks/throughput.py`` generates them (
 ``generate``, same seed), cached under ``--cache``. Run-level statistics are built first, as a
 run does (the first pass; timed apart). Stages are CPU time (``time.process_time``), in ms per
 document: decode, fix, classify (and within it: rules + breadcrumbs + header zone, byline,
-boilerplate), repair, detect; then checks: the validation row of each cleaned document
-(``validate.document_rows`` with the run's debris finder, as a batch task computes it). Then
-the top cProfile entries (cleaning and checks).
+boilerplate), repair, detect; then the rest of a batch task's work on the published
+documents: records (``Document.to_record``), write (``write.write_documents`` of one
+``.jsonl.gz`` shard) and checks (the validation rows: ``validate.document_rows`` with the run's
+debris finder). Then the top cProfile entries (cleaning, records and checks).
 
 ``--check FILE``: clean the generated documents plus every text of the dev set
 (``/work/shared/eval-dev``: aeb/text/*/, lossy/, bylines/) and serialise each result (text,
@@ -29,6 +30,7 @@ import io
 import json
 import pstats
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict
@@ -49,6 +51,7 @@ from copydesk.validate import (  # noqa: E402
     document_checks,
     document_rows,
 )
+from copydesk.write import shard_name, write_documents  # noqa: E402
 
 DEV = Path("/work/shared/eval-dev")
 
@@ -112,7 +115,7 @@ def rows(records: list[dict], settings: pipeline.Settings) -> list[dict]:
 
 def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings) -> Counter[str]:
     """CPU seconds per stage (and classify's sub-stages) for one ``clean_batch``, then for
-    the validation rows of its documents (``checks``)."""
+    its documents' records, their shard and their validation rows (``checks``)."""
     timings: Counter[str] = Counter()
     saved_time = pipeline.time
     originals = [
@@ -131,7 +134,13 @@ def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings)
             setattr(module, name, original)
     timings["classify.rules+zones"] = timings["classify"] - timings["classify.byline"] \
         - timings["classify.boilerplate"]
+    start = time.process_time()
     published = records(items)
+    timings["records"] = time.process_time() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.process_time()
+        write_documents(Path(tmp) / shard_name(0, "jsonl"), published)
+        timings["write"] = time.process_time() - start
     start = time.process_time()
     rows(published, settings)
     timings["checks"] = time.process_time() - start
@@ -216,7 +225,7 @@ def main() -> None:
     print(f"{n} documents, {sum(len(r.data) for r in raws) / n / 1000:.1f} KB each on average")
     print(f"first pass (prepare + line stats): {first_pass / n * 1000:.3f} ms/doc")
     order = ["decode", "fix", "classify", "classify.rules+zones", "classify.byline",
-             "classify.boilerplate", "repair", "detect", "total", "checks"]
+             "classify.boilerplate", "repair", "detect", "total", "records", "write", "checks"]
     for key in order:
         print(f"  {key:22s} {timings[key] / n * 1000:7.3f} ms/doc")
     if args.top:

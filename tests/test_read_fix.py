@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -62,6 +65,30 @@ def test_size_limit(tmp_path):
     big.write_bytes(b"x" * 2000)
     with pytest.raises(InputError, match="limit"):
         read_bytes(big, max_bytes=1000)
+
+
+def _feed(pipe: Path, data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError):  # the reader stops at the limit
+        pipe.write_bytes(data)
+
+
+def test_input_longer_than_its_stated_size_is_read_whole_within_the_limit(tmp_path):
+    """A file that grows after its size is taken (here a pipe: size 0) is read to its end,
+    or refused once it passes the limit."""
+    pipe = tmp_path / "feed.txt"
+    for data, limit in ((b"x" * 5000, 10_000), (b"x" * 5000, 1000)):
+        os.mkfifo(pipe)
+        writer = threading.Thread(target=_feed, args=(pipe, data))
+        writer.start()
+        try:
+            if limit >= len(data):
+                assert read_bytes(pipe, max_bytes=limit) == data
+            else:
+                with pytest.raises(InputError, match="limit"):
+                    read_bytes(pipe, max_bytes=limit)
+        finally:
+            writer.join()
+            pipe.unlink()
 
 
 @pytest.mark.parametrize("text, trace", [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import re
+import re._constants as sre
+import re._parser as sre_parse
 import shutil
 import subprocess
 import sys
@@ -12,12 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from copydesk.rules_loader import load_rules
 from copydesk.validate import (
+    _BAD_ANCHOR,
     SuiteError,
     concat_tables,
     debris_finder,
@@ -159,6 +162,25 @@ MOJIBAKE_ALPHABET = "aZ .\n\t'’“”–—é ÃÂÎÐØÙâ€™œŠš¢£Ÿ
 def test_mojibake_check_agrees_with_ftfy(text: str) -> None:
     assert is_mojibake(text) == is_bad(text)
     assert is_mojibake("x" * 50 + text) == is_bad("x" * 50 + text)
+
+
+def _chars(op, av) -> set[str] | None:
+    """The characters a LITERAL or a character set (``[...]``, no class or negation) matches."""
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is not sre.IN or any(o not in (sre.LITERAL, sre.RANGE) for o, _ in av):
+        return None
+    return {chr(c) for o, a in av for c in ([a] if o is sre.LITERAL else range(a[0], a[1] + 1))}
+
+
+def test_every_mojibake_pattern_needs_an_anchor_character() -> None:
+    """is_mojibake skips a text without any _BAD_ANCHOR character: every alternative of
+    ftfy's BADNESS_RE holds a character or set all of whose characters are anchors."""
+    (op, (_, alternatives)), = sre_parse.parse(BADNESS_RE.pattern, re.VERBOSE).data
+    assert op is sre.BRANCH
+    for alt in alternatives:
+        assert any((cs := _chars(o, a)) and all(_BAD_ANCHOR.match(c) for c in cs)
+                   for o, a in alt.data), alt
 
 
 DEBRIS_SAMPLES = ["Share this article", "Body.\n\nShare this article", "Share\nthis article",

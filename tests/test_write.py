@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
+from copydesk.document import Byline, Document, Removal, Repair
 from copydesk.write import atomic_write_text, remove_temp_files, safe_name
 
 
@@ -30,3 +33,18 @@ def test_ids_cannot_escape_the_output_directory():
     for doc_id in ("../../etc/passwd", "/abs/path", "..", "a/b\\c"):
         name = safe_name(doc_id)
         assert "/" not in name and "\\" not in name and not name.startswith(".")
+
+
+def test_a_document_record_holds_every_field_in_order():
+    """A documents.jsonl row has every field of ``Document`` and of its nested records, in
+    declaration order (a removal leaves out its None fields); mutable fields are copies."""
+    doc = Document("a", "in/a.txt", text="Body.", title="T", language="en", metadata={"views": 3},
+                   byline=Byline("Jane Doe", role="Reporter"), removed=[Removal(1, "Menu", "nav", "r")],
+                   repairs=[Repair("'", "’", "apostrophe", 0, "e")], flags=["f"])
+    record = doc.to_record()
+    assert list(record) == [f.name for f in fields(Document)]
+    assert list(record["byline"]) == [f.name for f in fields(Byline)]
+    assert list(record["repairs"][0]) == [f.name for f in fields(Repair)]
+    assert record["removed"] == [{"line": 1, "text": "Menu", "category": "nav", "reason": "r"}]
+    assert record["metadata"] == doc.metadata and record["metadata"] is not doc.metadata
+    assert record["flags"] == doc.flags and record["flags"] is not doc.flags

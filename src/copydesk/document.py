@@ -7,7 +7,7 @@ itself (``removed``, ``repairs``, ``flags``, ``metadata``) — never in a side c
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -32,6 +32,12 @@ class Removal:
     reason: str = ""
     language: str | None = None  # language of the matched phrase, where the rule knows it
 
+    def to_record(self) -> dict[str, Any]:
+        """The fields that are not None."""
+        record = {"line": self.line, "text": self.text, "category": self.category,
+                  "reason": self.reason, "language": self.language}
+        return {k: v for k, v in record.items() if v is not None}
+
 
 @dataclass
 class Repair:
@@ -42,6 +48,10 @@ class Repair:
     kind: str  # apostrophe, dash, contraction, accent, ...
     offset: int  # character offset of ``after`` in the final text
     evidence: str
+
+    def to_record(self) -> dict[str, Any]:
+        return {"before": self.before, "after": self.after, "kind": self.kind,
+                "offset": self.offset, "evidence": self.evidence}
 
 
 @dataclass
@@ -55,6 +65,10 @@ class Byline:
     language: str | None = None
     non_english: bool = False
     latin: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "label": self.label, "script": self.script,
+                "language": self.language, "non_english": self.non_english, "latin": self.latin}
 
 
 @dataclass
@@ -78,12 +92,17 @@ class Document:
             self.flags.append(name)
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON-ready row written to ``documents.jsonl`` (see README: output contract)."""
-        record = asdict(self)
-        record["removed"] = [
-            {k: v for k, v in r.items() if v is not None} for r in record["removed"]
-        ]
-        return record
+        """The JSON-ready row written to ``documents.jsonl`` (see README: output contract):
+        every field in order, a removal without its None fields. Built field by field
+        (``dataclasses.asdict`` deep-copies every value: a tenth of a batch task's time)."""
+        return {
+            "id": self.id, "source": self.source, "text": self.text, "title": self.title,
+            "language": self.language, "metadata": dict(self.metadata),
+            "byline": None if self.byline is None else self.byline.to_record(),
+            "removed": [r.to_record() for r in self.removed],
+            "repairs": [r.to_record() for r in self.repairs],
+            "flags": list(self.flags),
+        }
 
 
 @dataclass
@@ -95,4 +114,4 @@ class Quarantined:
     reason: str
 
     def to_record(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"id": self.id, "source": self.source, "reason": self.reason}

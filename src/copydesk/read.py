@@ -50,8 +50,9 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     Never holds more than ``max_bytes + 1`` bytes of content: plain files and gzip streams
     alike are read with a bounded ``read``, so a huge file or a gzip bomb costs no memory.
     """
-    if path.stat().st_size > max_bytes:
-        raise InputError(f"file is {path.stat().st_size} bytes, over the {max_bytes}-byte limit")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"file is {size} bytes, over the {max_bytes}-byte limit")
     if path.name.lower().endswith(".gz"):
         try:
             with gzip.open(path, "rb") as fh:
@@ -62,8 +63,11 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             raise InputError(f"decompresses to over the {max_bytes}-byte limit")
         return data
     with path.open("rb") as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:  # the file grew after the size check
+        # read(n) allocates n bytes first: ask for the size the file has (and one byte more)
+        data = fh.read(size + 1)
+        if len(data) > size:  # the file grew after the size check: read on, as far as allowed
+            data += fh.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
         raise InputError(f"file is over the {max_bytes}-byte limit")
     return data
 

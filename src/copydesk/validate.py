@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from ftfy.badness import BADNESS_RE
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from wordfreq import zipf_frequency
 
 from copydesk.rules_loader import VALIDATION_LINE, Rule, RuleSet
@@ -157,6 +157,14 @@ def fused_tokens(text: str) -> int:
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _BAD_REACH = 8  # no BADNESS_RE match is longer than 7 characters
+# Every alternative of ``BADNESS_RE`` needs one of these characters: a C1 control, a "bad"
+# sign, an accented capital or small letter, a currency, numeric or law sign, a box-drawing
+# character, or the first character of a literal sequence (Ù, ×, ‚, в, and the Cyrillic and
+# Greek capitals of its 3-character sequences; the rest start with one of the classes).
+# Common typography (’ “ ” — – … « » © °) and Cyrillic or Greek text without them never match.
+_BAD_ANCHOR = re.compile("[" + "".join(MOJIBAKE_CATEGORIES[k] for k in (
+    "c1", "bad", "upper_accented", "lower_accented", "currency", "numeric", "law", "box"))
+    + "Ù×‚вВГРСΒΓΞΟ]")
 
 
 def is_mojibake(text: str) -> bool:
@@ -166,8 +174,9 @@ def is_mojibake(text: str) -> bool:
     classes hold none below U+0080) and no match is longer than 7 characters, so a match lies
     within ``_BAD_REACH`` characters of a non-ASCII run; the windows are searched with the same
     regex (``pos``/``endpos`` keep ``^`` at the real start). ~7x cheaper on typical text;
-    tests/test_validate.py checks it against ``is_bad`` on random text."""
-    if text.isascii():
+    tests/test_validate.py checks it against ``is_bad`` on random text. A text without any
+    ``_BAD_ANCHOR`` character (most typographic English) is not searched at all."""
+    if text.isascii() or not _BAD_ANCHOR.search(text):
         return False
     lo = hi = -1
     for m in _NON_ASCII.finditer(text):
