@@ -282,6 +282,44 @@ def test_headline_list_after_page_dump_article_removed(dump: list[str]) -> None:
     removed = find_boilerplate(lines, [None] * len(lines))
     assert all(j in removed for j in range(i, i + len(heads)))
     assert all(removed[j][1].startswith("p_body=") for j in range(i, i + len(heads)))
+    assert all("in a run of 5 list items without sentences" in removed[j][1]
+               for j in range(i, i + len(heads)))
+
+
+def test_list_features_tell_menus_from_steps_and_numbered_subheadings() -> None:
+    """A run of list items without sentence punctuation is menu-like; a lone numbered
+    subheading between paragraphs (cbsnews.com) is no run, and numbered how-to steps are
+    sentences in a numbered sequence (the recipe's steps, not a menu)."""
+    from copydesk.boilerplate import line_features
+
+    lines = [
+        "- News", "- Sport", "- Business",
+        "Volker later said he would have objected to Ukraine opening an investigation into Biden.",
+        "2. Never urged Ukraine to investigate Joe Biden",
+        "Volker insists he worked through an official Ukraine channel, not some irregular one.",
+        "1. Fill canner with water and set it to simmer. Add empty jelly jars to sterilize and warm.",
+        "2. Core, peel, and cube the pears and put them in a pot.",
+        "3. Remove from canner and allow to cool. Jam will set within 24-48 hours.",
+    ]
+    rows, _ = line_features(lines)
+    col = {name: [row[FEATURES.index(name)] for row in rows] for name in
+           ("list_seq", "list_sentence", "menu_list")}
+    assert col["menu_list"] == [math.log1p(3)] * 3 + [0.0] * 6
+    assert col["list_seq"] == [0.0] * 6 + [math.log1p(3)] * 3
+    assert col["list_sentence"] == [0.0] * 4 + [1.0, 0.0] + [1.0] * 3  # long or ends a sentence
+
+
+def test_photo_caption_with_copyright_above_the_article_removed(dump: list[str], gold: str) -> None:
+    """A photo caption ending in its credit (rt.com: "... © Reuters / David Mercado", between
+    the page's share links) above the first paragraph goes; the paragraph stays. The copyright sign marks
+    a credit in any language."""
+    caption = ("A cyclist rides next to a blocked petrol plant of Senkata in the outskirts of "
+               "La Paz, Bolivia, November 19, 2019. © Reuters / David Mercado")
+    i = dump.index(lines_of(gold)[0])
+    lines = dump[:i] + ["Get short URL", caption, "Follow RT on"] + dump[i:]
+    removed = find_boilerplate(lines, [None] * len(lines))
+    assert i + 1 in removed and "copyright sign" in removed[i + 1][1]
+    assert i + 3 not in removed
 
 
 def test_vectorised_scores_match_the_explained_terms(dump: list[str]) -> None:

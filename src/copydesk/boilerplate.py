@@ -4,8 +4,9 @@ Each line gets cheap, language-independent features (length, sentence punctuatio
 share in the document's language, capitalisation, digits/separators, link-like text, a
 multilingual UI-phrase lexicon, title similarity, in-document and run-level repetition,
 position relative to the densest run of prose, runs of short lines, of table rows and of
-headlines). A logistic model (stage 1) turns them into P(body); a second logistic model
-(stage 2) smooths that with the neighbours' scores and the article's "core", so a short
+headlines, numbered sequences, list items that are sentences, runs of list items that are not,
+a copyright sign). A logistic model (stage 1) turns them into P(body); a second logistic
+model (stage 2) smooths that with the neighbours' scores and the article's "core", so a short
 heading between paragraphs stays while a short line inside a menu goes (an ad slot between
 paragraphs does not end the core: the model's ``core_gap``). A gate on document-level
 evidence (UI-lexicon lines, short lines, menu-like runs) picks the regime: a whole-page dump
@@ -44,6 +45,7 @@ _SEPARATORS = re.compile(r"[|•›»«·/>]|\s[-–—]\s")
 _SEPARATOR_CHARS = re.compile(r"[|•›»«·/>\-–—]")  # in every _SEPARATORS match: a cheap pre-test
 _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
+_LIST_NUMBER = re.compile(r"\s*(\d{1,3})[.)]\s")  # "3. ..." / "3) ...": a numbered item
 _STRIP = re.compile(r"^[\W_]+|[\W_]+$")  # reference for _strip_nonword
 _SENTENCE_MARKS = frozenset(".!?。！？…")  # _END_SENTENCE without a regex: _ends_sentence
 _CLOSERS = "\"'”’»)]"
@@ -70,7 +72,7 @@ FEATURES = (
     "words", "end_punct", "colon_end", "punct_rate", "stop", "caps", "allcaps", "digits",
     "seps", "link", "bullet", "ui_start", "ui_full", "title_sim", "dup", "df", "pos",
     "in_region", "dist", "short_run", "nb_words", "between_prose", "doc_prose", "n_lines",
-    "table_run", "headline_run",
+    "table_run", "headline_run", "list_seq", "list_sentence", "menu_list", "copyright",
 )
 _FEATURE_INDEX = {name: k for k, name in enumerate(FEATURES)}
 STAGE2 = (
@@ -343,6 +345,38 @@ def _headline_shaped(line: str, words: int, ends: bool, split: list[str] | None 
     return bool(alpha) and sum(1 for t in alpha if t[:1].isupper()) >= HEADLINE_CAPS * len(alpha)
 
 
+def _list_numbers(lines: list[str]) -> list[int | None]:
+    """Each line's item number if it starts like "3." or "3)" (None otherwise)."""
+    out: list[int | None] = []
+    for line in lines:
+        m = _LIST_NUMBER.match(line) if line.lstrip()[:1].isdigit() else None
+        out.append(int(m.group(1)) if m else None)
+    return out
+
+
+def _sequences(numbers: list[int | None], gap: int = 3) -> list[int]:
+    """Length of the numbered sequence (1., 2., 3. ... each within ``gap`` lines of the one
+    before) each line belongs to; 0 for a line outside one. A numbered list in an article
+    (steps, a top ten) counts up; a stray "1." or a date does not."""
+    n = len(numbers)
+    length = [0] * n
+    for i, k in enumerate(numbers):
+        if k is None or length[i]:
+            continue
+        chain = [i]
+        while True:
+            cur = chain[-1]
+            want = numbers[cur] + 1
+            nxt = next((j for j in range(cur + 1, min(n, cur + gap + 1)) if numbers[j] == want),
+                       None)
+            if nxt is None:
+                break
+            chain.append(nxt)
+        for j in chain:
+            length[j] = len(chain)
+    return [m if m > 1 else 0 for m in length]
+
+
 def doc_frequencies(
     lines: list[str], stats: CorpusStats | None, words: list[list[str]] | None = None
 ) -> list[int] | None:
@@ -414,6 +448,10 @@ def line_features(
     inner, seps, link, bullet = (_INNER_PUNCT.findall, _SEPARATORS.findall, _LINKLIKE.search,
                                  _BULLET.match)
     any_sep = _SEPARATOR_CHARS.search
+    bullets = [bool(bullet(line)) for line in lines]
+    # Menus and headline lists are runs of list items without sentence punctuation; the steps
+    # of a how-to are sentences, and a lone numbered subheading is no run.
+    menu_list = _runs([b and not e for b, e in zip(bullets, ends, strict=True)])
     columns = [
         log_words,
         [float(e) for e in ends],
@@ -425,7 +463,7 @@ def line_features(
         [min(1.0, d / max(len(line), 1) * 5) for line, d in zip(lines, n_digits, strict=True)],
         [min(3.0, float(len(seps(line)))) if any_sep(line) else 0.0 for line in lines],
         [float(bool(link(line))) for line in lines],
-        [float(bool(bullet(line))) for line in lines],
+        [float(b) for b in bullets],
         [float(category is not None) for category, _, _ in sc.ui],
         [float(category is not None and (w <= covered + 2 or label))
          for (category, covered, label), w in zip(sc.ui, n_words, strict=True)],
@@ -442,6 +480,11 @@ def line_features(
         [log_n] * n,
         [math.log1p(r) for r in table_run],
         [math.log1p(r) for r in headline_run],
+        [math.log1p(r) for r in _sequences(_list_numbers(lines))],
+        [float(b and (e or w >= PROSE_MIN_WORDS))
+         for b, e, w in zip(bullets, ends, n_words, strict=True)],
+        [math.log1p(r) if r > 1 else 0.0 for r in menu_list],
+        [float("©" in line) for line in lines],  # a credit or copyright line, in any language
     ]
     return _matrix(columns), _Infos(n_words, prose, [u[0] for u in sc.ui], runs, dists, df_shares)
 
@@ -728,6 +771,12 @@ _DESCRIBE = {
     "n_lines": lambda info, v: "document length",
     "table_run": lambda info, v: "not in a table",
     "headline_run": lambda info, v: f"in a run of {round(math.expm1(v))} headlines",
+    "list_seq": lambda info, v: (f"item of a numbered list of {round(math.expm1(v))}" if v
+                                 else "not in a numbered list"),
+    "list_sentence": lambda info, v: "list item is a sentence" if v else "no sentence-like list item",
+    "menu_list": lambda info, v: (f"in a run of {round(math.expm1(v))} list items without sentences" if v
+                                  else "not in a list run without sentences"),
+    "copyright": lambda info, v: "copyright sign" if v else "no copyright sign",
 }
 
 
