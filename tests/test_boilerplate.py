@@ -121,6 +121,7 @@ def test_reasons_present(dump: list[str]) -> None:
     for category, reason in removed.values():
         assert category and re.fullmatch(r"[a-z-]+", category)
         assert reason.startswith("p_body=") and len(reason) > len("p_body=0.00: ")
+        assert " of 0 " not in reason  # a run of none is said as such ("not in a run of ...")
 
 
 def test_rule_labelled_lines_untouched(dump: list[str]) -> None:

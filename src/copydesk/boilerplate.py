@@ -760,7 +760,8 @@ _DESCRIBE = {
     "df": lambda info, v: f"in {info.df_share:.0%} of the run's documents",
     "in_region": lambda info, v: "outside the main text",
     "dist": lambda info, v: f"{info.dist} lines from main text",
-    "short_run": lambda info, v: f"in a run of {info.short_run} short lines",
+    "short_run": lambda info, v: (f"in a run of {info.short_run} short lines" if info.short_run
+                                  else "not in a run of short lines"),
     "nb_words": lambda info, v: "short neighbours",
     "between_prose": lambda info, v: "not between paragraphs",
     "punct_rate": lambda info, v: "little inner punctuation",
