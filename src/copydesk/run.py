@@ -484,15 +484,21 @@ def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_d
     docs_dir = output_dir / "report" / "data_docs"
     last = max(0, -(-published // VALIDATE_CHUNK) - 1)  # one row per published document
     reports = []
-    for n, documents in enumerate(_tables(output_dir, run, VALIDATE_CHUNK)):
-        tables = {"documents": documents} | ({"run": run_row} if n == last else {})
-        del documents
-        reports.append(validate(tables, docs_dir=docs_dir if n == last else None, **kwargs))
-        # GX keeps each context and its batch in reference cycles that Python frees late:
-        # collect them per chunk, or the process holds every chunk's table (100k documents:
-        # +400 MB without this, flat with it; validate() drops the table from its context).
-        del tables
-        gc.collect()
+    # GX keeps each context and its batch in reference cycles that Python frees late: they
+    # are collected per chunk, or the process holds every chunk's table (100k documents:
+    # +400 MB without this, flat with it; validate() drops the table from its context).
+    # What is alive before the first chunk (modules, GX, the plan) is frozen meanwhile, so
+    # those collections scan only what the chunks made (~0.15 s each otherwise).
+    gc.freeze()
+    try:
+        for n, documents in enumerate(_tables(output_dir, run, VALIDATE_CHUNK)):
+            tables = {"documents": documents} | ({"run": run_row} if n == last else {})
+            del documents
+            reports.append(validate(tables, docs_dir=docs_dir if n == last else None, **kwargs))
+            del tables
+            gc.collect()
+    finally:
+        gc.unfreeze()
     if not reports:  # nothing published: the documents suite runs on an empty table
         reports = [validate({"documents": rows_table([]), "run": run_row}, docs_dir=docs_dir,
                             **kwargs)]
