@@ -3,6 +3,8 @@ and split) or prepares each input as the cleaning pass does."""
 
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,7 +46,7 @@ def test_line_key_ignores_case_and_whitespace_only() -> None:
     assert line_key("share this article") != line_key("share this articles")
     stats = CorpusStats()
     stats.add("Read more\n\n  \nRead  more\nBody")
-    assert stats.n_docs == 1 and stats.doc_frequency("READ MORE") == 1 and len(stats.line_docs) == 2
+    assert stats.n_docs == 1 and stats.doc_frequency("READ MORE") == 1 and len(stats) == 2
 
 
 @settings(max_examples=300, deadline=None)
@@ -53,3 +55,36 @@ def test_shortcut_on_text_it_takes(text: str) -> None:
     s = Settings(max_line_chars=40)
     raw = RawDoc("d", "d.txt", text.encode("utf-8"), kind="text")
     assert _fast(raw, s) == _slow(raw, s)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["Share", "share ", "Read more", "a", "b", "c", "d", " "]),
+                         max_size=6), max_size=30), st.integers(1, 4), st.integers(1, 5))
+def test_counts_agree_with_a_counter_however_documents_are_split_and_folded(
+        docs: list[list[str]], shards: int, fold: int) -> None:
+    reference: dict[str, int] = {}
+    for doc in docs:
+        for line in {" ".join(x.split()).casefold() for x in doc if x.strip()}:
+            reference[line] = reference.get(line, 0) + 1
+    parts = [CorpusStats() for _ in range(shards)]
+    for i, doc in enumerate(docs):
+        parts[i % shards].FOLD = fold
+        parts[i % shards].add_lines(doc)
+    merged = CorpusStats()
+    for part in parts:
+        merged.merge(pickle.loads(pickle.dumps(part)))  # as a task's result travels
+    assert merged.n_docs == len(docs) and len(merged) == len(reference)
+    assert [merged.doc_frequency(k) for k in reference] == list(reference.values())
+    assert merged.doc_frequency("never seen") == 0
+
+
+def test_beyond_max_keys_lines_seen_once_are_dropped_and_count_as_one(tmp_path) -> None:
+    stats = CorpusStats(max_keys=3)
+    stats.add("Share\nRead more")
+    stats.add("Share\nRead more\nbody one\nbody two")
+    assert stats.pruned and len(stats) == 2
+    assert stats.doc_frequency("share") == 2 and stats.doc_frequency("body one") == 1
+    stats.save(tmp_path / "s.npz")
+    loaded = CorpusStats.load(tmp_path / "s.npz")
+    assert loaded.pruned and loaded.n_docs == 2
+    assert loaded.key_frequencies([line_key("read more"), line_key("unseen")]) == [2, 1]

@@ -387,7 +387,7 @@ def doc_frequencies(
         return None
     if words is None:
         words = [line.split() for line in lines]
-    return list(map(stats.key_frequency, map(words_key, words)))
+    return stats.key_frequencies(list(map(words_key, words)))
 
 
 def line_features(
