@@ -60,7 +60,7 @@ def corpus(n: int, cache: Path) -> list[RawDoc]:
     """``n`` generated documents (throughput.py's generator), as ``RawDoc`` in file order."""
     root = cache / f"docs-{n}"
     if not (root / ".complete").exists():
-        throughput.generate(root, n)
+        throughput.generate(root, n, remix=False)  # fixed: --check baselines stay valid
         (root / ".complete").write_text(str(n))
     paths = sorted(root.rglob("*.txt"))
     return [RawDoc(p.stem, str(p), p.read_bytes()) for p in paths]

@@ -6,7 +6,9 @@ per document, one process).
     .venv/bin/python benchmarks/throughput.py --docs 100000 --runner process --workers 2
 
 Articles come from tests/fixtures (and /work/shared/eval-dev/aeb/gold when present), mixed
-with debris lines of the kinds copydesk removes, ~2.5 KB per document. Prints documents/s and
+with debris lines of the kinds copydesk removes, ~4 KB per document; their prose paragraphs
+are remixed from their sentences so that, as in a real crawl, they do not recur across
+documents (``--no-remix``: the corpus of sessions 1-5, where they do). Prints documents/s and
 MB/s end to end and excluding start-up (launch until the flow's body runs: imports, Prefect's
 temporary server, the flow run), the flow's phases (plan, corpus statistics, cleaning, finish),
 peak RSS (the largest process, and the peak of the sum over the whole process tree sampled
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -47,20 +50,49 @@ def _articles() -> list[str]:
     return [t for t in texts if len(t) > 800]
 
 
-def generate(out: Path, n: int, seed: int = 0) -> int:
-    """Write ``n`` text documents of ~4 KB into ``out``; returns the total bytes."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘(])|(?<=[.!?][\"”’)])\s+(?=[A-Z“\"‘(])")
+
+
+def _sentences(articles: list[str], language: dict[str, str | None]) -> dict[str | None, list[str]]:
+    """The sentences of the articles' prose paragraphs (lines of 80+ characters), by the
+    article's language (a remixed paragraph stays in one language)."""
+    pools: dict[str | None, list[str]] = {}
+    for a in articles:
+        pools.setdefault(language[a], []).extend(
+            s for line in a.splitlines() if len(line) >= 80
+            for s in _SENTENCE_END.split(line.strip()) if len(s) >= 20)
+    return pools
+
+
+def generate(out: Path, n: int, seed: int = 0, remix: bool = True) -> int:
+    """Write ``n`` text documents of ~4 KB into ``out``; returns the total bytes.
+
+    ``remix``: each prose paragraph (80+ characters) is rewritten as as many sentences (at
+    least two) drawn at random, so paragraphs do not recur across documents, as in
+    a real crawl (only the debris lines and short lines such as subheadings recur); without
+    it, the ~130 articles' own paragraphs recur thousands of times in a large corpus. The
+    sentences come from articles in the same language."""
+    from copydesk.language import detect_language
+
     rng = random.Random(seed)
     articles = _articles()
+    language = {a: detect_language(a) for a in articles}
+    pools = _sentences(articles, language)
     out.mkdir(parents=True, exist_ok=True)
     total = 0
     for i in range(n):
         text, kept = [], 0
         while kept <= 3600:  # article bodies (a short one is followed by another) up to ~4 KB
-            body = [ln for ln in rng.choice(articles).splitlines() if ln.strip()]
+            article = rng.choice(articles)
+            body = [ln for ln in article.splitlines() if ln.strip()]
+            pool = pools[language[article]] if remix else []
             start = rng.randrange(max(1, len(body) - 12)) if not text else 0
             for line in body[start:]:
                 if kept > 3600:
                     break
+                if remix and len(line) >= 80:
+                    count = max(2, len(_SENTENCE_END.split(line.strip())))
+                    line = " ".join(rng.choice(pool) for _ in range(count))
                 text.append(line)
                 kept += len(line) + 1
         doc = rng.sample(DEBRIS_TOP, 3) + text + rng.sample(DEBRIS_BOTTOM, 3)
@@ -177,6 +209,9 @@ def main() -> None:
     ap.add_argument("--runner", default="process")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--naive-sample", type=int, default=500)
+    ap.add_argument("--no-remix", action="store_true",
+                    help="keep the articles' paragraphs as they are (they recur across documents; "
+                    "the corpus of sessions 1-5)")
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus and output")
     ap.add_argument("--corpus", type=Path, help="generate the corpus here once and reuse it "
                     "(kept); the output goes to CORPUS-clean")
@@ -197,7 +232,7 @@ def main() -> None:
         size = sum(p.stat().st_size for p in src.rglob("*.txt"))
         print(f"reusing {src}: {size / 1e6:.1f} MB")
     else:
-        size = generate(src, args.docs)
+        size = generate(src, args.docs, remix=not args.no_remix)
         if args.corpus:
             (src / ".complete").write_text(str(args.docs))
         print(f"generated {args.docs} documents, {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f}s")
