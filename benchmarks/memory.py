@@ -93,7 +93,7 @@ def worker(corpus: Path, output: Path, batches: int) -> None:
     from copydesk.run import clean_batch_to_shard, plan_run
 
     settings = Settings()
-    run = plan_run(corpus, settings, batch_size=500, text_files=False)
+    run = plan_run(corpus, output, settings, batch_size=500, text_files=False)
     stats = str(next(output.glob(".copydesk/stats-*.npz")))
     gc.collect()
     steps.show(f"a plan of {len(run.batches)} batches (the flow's, not the worker's)")
@@ -111,7 +111,7 @@ def finish(corpus: Path, output: Path) -> None:
 
     preload()
     settings = Settings()
-    run = run_module.plan_run(corpus, settings, batch_size=500, text_files=False)
+    run = run_module.plan_run(corpus, output, settings, batch_size=500, text_files=False)
     gc.collect()
     print(f"Great Expectations imported, run planned: {rss():.0f} MB")
     peak, validate = _Peak(), run_module.validate

@@ -28,12 +28,12 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
-from prefect.utilities.annotations import quote
 
 from copydesk.corpus import CorpusStats
 from copydesk.pipeline import Settings
 from copydesk.read import DEFAULT_MAX_BYTES
 from copydesk.run import (
+    BatchRef,
     Layout,
     RunPlan,
     clean_batch_to_shard,
@@ -44,7 +44,7 @@ from copydesk.run import (
     stats_groups,
     stats_path,
 )
-from copydesk.sources import Part, SourceOptions
+from copydesk.sources import SourceOptions
 
 RUNNERS = ("thread", "process", "dask")
 
@@ -52,30 +52,17 @@ RUNNERS = ("thread", "process", "dask")
 progress = logging.getLogger("copydesk.progress")
 
 
-class Parts:
-    """A task's inputs (a list of ``Part``) as one value Prefect does not look into.
-
-    Prefect walks a task's parameters looking for futures, into lists and dataclasses: twice
-    in this process when the task is submitted and twice in the worker when it starts, ~60 µs
-    per ``Part`` (at 100,000 inputs, ~6 s of CPU in each pass over the inputs)."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self, parts: list[Part]) -> None:
-        self.parts = parts
-
-
 @task(name="corpus-stats", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5)
-def stats_task(parts: Parts, settings: Settings, options: SourceOptions) -> CorpusStats:
-    return stats_for_batch(parts.parts, settings, options)
+def stats_task(batches: BatchRef, settings: Settings, options: SourceOptions) -> CorpusStats:
+    return stats_for_batch(batches.parts(), settings, options)
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE, tags=["copydesk", "io"], retries=1,
       retry_delay_seconds=2)
-def clean_task(output_dir: str, index: int, batch: Parts, key: str, layout: Layout,
+def clean_task(output_dir: str, index: int, batch: BatchRef, key: str, layout: Layout,
                settings: Settings, options: SourceOptions, stats_file: str) -> dict[str, int]:
-    return clean_batch_to_shard(Path(output_dir), index, batch.parts, key=key, layout=layout,
+    return clean_batch_to_shard(Path(output_dir), index, batch.parts(), key=key, layout=layout,
                                 settings=settings, options=options, stats_file=stats_file)
 
 
@@ -161,9 +148,9 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
         other_languages=other_languages, repair_style=repair_style, max_bytes=max_bytes,
     )
     options = SourceOptions(**(fields or {}))
-    run = plan_run(Path(input_dir), settings, batch_size=batch_size, options=options,
-                   fmt=output_format, text_files=text_files)
     out = Path(output_dir)
+    run = plan_run(Path(input_dir), out, settings, batch_size=batch_size, options=options,
+                   fmt=output_format, text_files=text_files)
     todo = pending_batches(out, run)
     # Great Expectations takes seconds to import: do it while the tasks run (not while
     # planning, which it would slow down by as much: both hold the GIL).
@@ -171,20 +158,18 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
     logger.info("%d inputs in %d batch(es) of up to %d; %d to clean", run.inputs,
                 len(run.batches), batch_size, len(todo))
     progress.info("start", extra={"total": run.inputs})
-    progress.info("batch", extra={"advance": run.inputs - sum(p.size for i in todo
-                                                              for p in run.batches[i])})
+    progress.info("batch", extra={"advance": run.inputs - sum(run.batches.sizes[i] for i in todo)})
 
     phases = {"plan": time.perf_counter() - began}
     stats_file = stats_path(out, run)
     if todo and not stats_file.exists():
         stats = CorpusStats()  # a few large tasks: the first pass is cheap per document
-        groups = [Parts(group) for group in stats_groups(run)]
-        for future in stats_task.map(groups, settings=settings, options=options):
+        for future in stats_task.map(stats_groups(run), settings=settings, options=options):
             stats.merge(future.result())
         stats.save(stats_file)
     phases["stats"] = time.perf_counter() - began - sum(phases.values())
 
-    futures = clean_task.map(unmapped(output_dir), todo, [Parts(run.batches[i]) for i in todo],
+    futures = clean_task.map(unmapped(output_dir), todo, [run.batches.ref(i) for i in todo],
                              key=run.key, layout=run.layout, settings=settings, options=options,
                              stats_file=str(stats_file))
     for n, (index, future) in enumerate(zip(todo, futures, strict=True), 1):
@@ -197,10 +182,7 @@ def _clean_news(input_dir: str, output_dir: str, rules: list[str] | None, batch_
     progress.info("finishing", extra={})
     # where a run's wall time went before the finishing task (which adds its own stages)
     timeline = {"flow_started": round(wall, 3), **{k: round(v, 3) for k, v in phases.items()}}
-    # quote(): Prefect does not walk the plan's parts looking for futures (~3 s of CPU at
-    # 100k inputs). The mapped tasks get theirs as ``Parts`` instead: DaskTaskRunner hands
-    # quoted batches to its workers as tuples, not Parts (tests/test_scale.py)
-    result = finish_task(output_dir, quote(run), settings, expectations_dir, severity,
+    result = finish_task(output_dir, run, settings, expectations_dir, severity,
                          extra={"run_seconds": timeline})
     s = result["summary"]
     logger.info("%d published, %d quarantined; validation %s", s["published"], s["quarantined"],

@@ -33,7 +33,7 @@ from copydesk.run import (clean_batch_to_shard, finish_run, pending_batches, pla
 
 src, out = Path(sys.argv[1]), Path(sys.argv[2])
 settings = Settings()
-run = plan_run(src, settings, batch_size=3)
+run = plan_run(src, out, settings, batch_size=3)
 todo = pending_batches(out, run)
 print("planned", flush=True)
 stats_file = stats_path(out, run)

@@ -33,7 +33,7 @@ def select_documents(documents: list[dict], first: int = FIRST, limit: int = LIM
 
 def run_all(src: Path, out: Path):
     settings = Settings()
-    run = plan_run(src, settings, batch_size=3)
+    run = plan_run(src, out, settings, batch_size=3)
     stats = CorpusStats()
     for batch in run.batches:
         stats.merge(stats_for_batch(batch, settings))
@@ -68,7 +68,7 @@ def test_the_review_page_of_a_run_embeds_what_one_pass_over_its_documents_would(
     monkeypatch.setattr(run_module, "REVIEW_LIMIT", 3)
     out = tmp_path / "out"
     result = run_all(SEEDS, out)
-    run = plan_run(SEEDS, Settings(), batch_size=3)
+    run = plan_run(SEEDS, out, Settings(), batch_size=3)
     docs = list(iter_documents(out, run))
     expected, total = select_documents(docs, first=1, limit=3)
     assert total == result.summary["published"] > 3 and any(d["flags"] or d["repairs"] for d in docs[1:])

@@ -115,16 +115,16 @@ def test_changed_input_or_settings_do_not_reuse_batches(tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
     _corpus(src / "c.jsonl", copies=1)
-    run = plan_run(src, Settings(), batch_size=10)
+    run = plan_run(src, out, Settings(), batch_size=10)
     for i, batch in enumerate(run.batches[:2]):
         clean_batch_to_shard(out, i, batch, key=run.key, layout=run.layout, settings=Settings())
     assert pending_batches(out, run) == list(range(2, len(run.batches)))
-    assert pending_batches(out, plan_run(src, Settings(repair=False), batch_size=10)) == list(
+    assert pending_batches(out, plan_run(src, out, Settings(repair=False), batch_size=10)) == list(
         range(len(run.batches)))
     time.sleep(0.01)
     with (src / "c.jsonl").open("a") as fh:
         fh.write(json.dumps({"id": "new", "text": "One more story."}) + "\n")
-    assert pending_batches(out, plan_run(src, Settings(), batch_size=10)) == list(
+    assert pending_batches(out, plan_run(src, out, Settings(), batch_size=10)) == list(
         range(len(run.batches)))
 
 
@@ -133,7 +133,7 @@ def test_sharded_output_loads_as_one_table(tmp_path, fmt):
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
     n = _corpus(src / "c.jsonl", copies=1)
-    run = plan_run(src, Settings(), batch_size=8)
+    run = plan_run(src, out, Settings(), batch_size=8)
     run = dataclasses.replace(run, layout=Layout(fmt, sharded=True, text_files=False))
     for i, batch in enumerate(run.batches):
         clean_batch_to_shard(out, i, batch, key=run.key, layout=run.layout, settings=Settings())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import pickle
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,7 +17,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from copydesk.document import RawDoc
-from copydesk.sources import DEFAULT_SOURCES, SourceOptions, iter_part, plan
+from copydesk.pipeline import Settings
+from copydesk.run import plan_run
+from copydesk.sources import DEFAULT_SOURCES, SourceOptions, iter_part, plan, source_paths
 
 RECORDS = [{"id": f"doc-{i}", "text": f"Paragraph {i} of a story.\nSecond line {i}."} for i in range(7)]
 
@@ -89,7 +92,7 @@ def _warc(path: Path) -> None:
 def test_warc_responses_become_html_documents_or_quarantine(tmp_path):
     _warc(tmp_path / "c.warc.gz")
     items = _all(tmp_path, 2)
-    assert len(items) == 4 and plan(tmp_path, 2)[1][0].offset > 0  # the second slice seeks
+    assert len(items) == 4 and list(plan(tmp_path, 2))[1][0].offset > 0  # the second slice seeks
     assert items[0].kind == "html" and items[0].fields["url"] == "https://example.org/0"
     assert items[1][2] == "HTTP status 404 for https://example.org/1"
     assert items[2][2].startswith("not a text or HTML page")
@@ -104,3 +107,36 @@ def test_plain_files_and_bulk_files_mix(tmp_path):
     batches = plan(tmp_path, 2)
     assert [[Path(p.path).name for p in b] for b in batches] == [["a.txt"], ["b.jsonl"], ["b.jsonl"], ["c.html"]]
     assert [getattr(d, "id", None) for d in _all(tmp_path, 2)] == ["a", "doc-0", "doc-1", "doc-2", "c"]
+
+
+def test_listing_streams_files_in_path_component_order(tmp_path):
+    # plain string order would put "a-b.txt" and "a.txt" before "a/b.txt" ('-' < '.' < '/')
+    for name in ("a/b.txt", "a/c/d.txt", "a-b.txt", "a.txt", "ab/x.html", "ab/.hidden.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    expected = sorted((str(p) for p in tmp_path.rglob("*") if p.is_file() and not p.name.startswith(".")),
+                      key=lambda p: Path(p).parts)
+    listed = source_paths(tmp_path)
+    assert not isinstance(listed, list)  # a generator: the corpus is never listed whole
+    assert list(listed) == expected
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in expected] == [
+        "a/b.txt", "a/c/d.txt", "a-b.txt", "a.txt", "ab/x.html"]
+
+
+def test_a_run_plan_lives_in_a_file_and_tasks_get_a_reference(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for i in range(7):
+        (src / f"{i}.txt").write_text(f"Story {i}.")
+    (src / "c.jsonl").write_bytes(_jsonl(RECORDS))
+    run = plan_run(src, out, Settings(), batch_size=3)
+    batches = list(plan(src, 3))
+    assert len(run.batches) == len(batches) == 6 and list(run.batches) == batches
+    assert run.batches.sizes == [3, 3, 1, 3, 3, 1] and run.inputs == 14
+    assert all(isinstance(x, int) for x in run.batches.offsets)  # no Part is held
+    ref = run.batches.ref(2, count=3)
+    assert ref.parts() == [p for b in batches[2:5] for p in b]
+    assert len(pickle.dumps(ref)) < len(ref.path) + 100  # a task's parameter, whatever its size
+    again = plan_run(src, out, Settings(), batch_size=3)
+    assert again.key == run.key and list(again.batches) == batches
+    assert plan_run(src, out, Settings(), batch_size=4).key != run.key

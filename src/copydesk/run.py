@@ -6,6 +6,8 @@ cleaned batch writes its shard, then a marker ``batches/00042.json`` (both atomi
 marker counts only for the run key it names — a hash of the inputs (path, size, mtime), the
 settings, the layout and the batch size — so rerunning the same command after a crash redoes
 only the batches without a marker, and a changed input or setting never reuses stale work.
+The plan itself (each batch's files and record ranges) is a file there too, so the flow
+process holds two integers per batch, whatever the size of the corpus.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -90,11 +92,53 @@ class Layout:
         return output_dir / STATE_DIR / "parts" / f"documents-{index:05d}.jsonl"
 
 
+class BatchRef:
+    """Where a task's batches are: ``count`` consecutive lines of the plan file from byte
+    ``offset``. A task gets this, not its parts (Prefect looks into lists and dataclasses
+    for futures, ~60 µs per ``Part``; a plain object it leaves alone)."""
+
+    __slots__ = ("path", "offset", "count")
+
+    def __init__(self, path: str, offset: int, count: int = 1) -> None:
+        self.path, self.offset, self.count = path, offset, count
+
+    def parts(self) -> list[Part]:
+        with open(self.path, "rb") as fh:
+            fh.seek(self.offset)
+            return [Part(*p) for _ in range(self.count) for p in json.loads(fh.readline())]
+
+
+@dataclass(frozen=True)
+class Batches(Sequence[list[Part]]):
+    """A run's batches, one JSON line each in the plan file (``plan_path``):
+    what is held is two integers per batch, not its parts (a 100k-file corpus: ~25 MB)."""
+
+    path: str
+    offsets: list[int]  # where each batch's line starts
+    sizes: list[int]  # how many documents each batch has
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    @overload
+    def __getitem__(self, index: int) -> list[Part]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Part]]: ...
+    def __getitem__(self, index: int | slice) -> list[Part] | list[list[Part]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        return self.ref(index).parts()
+
+    def ref(self, index: int, count: int = 1) -> BatchRef:
+        """Batches ``index`` to ``index + count - 1``, as a task gets them."""
+        return BatchRef(self.path, self.offsets[index], count)
+
+
 @dataclass(frozen=True)
 class RunPlan:
     """The batches of a run, how it writes, and the key its batch markers must carry."""
 
-    batches: list[list[Part]]
+    batches: Batches
     layout: Layout
     key: str
     inputs: int = field(default=0)
@@ -128,21 +172,47 @@ def _identity(path: str) -> list[Any]:
 
 
 def plan_run(
-    input_dir: Path, settings: Settings, *, batch_size: int = 200,
+    input_dir: Path, output_dir: Path, settings: Settings, *, batch_size: int = 200,
     options: SourceOptions = DEFAULT_SOURCES, fmt: str = "jsonl", text_files: bool | None = None,
 ) -> RunPlan:
-    """Cut the inputs into batches and compute the run key (one pass over bulk files)."""
-    batches = plan(input_dir, batch_size)
-    inputs = sum(p.size for b in batches for p in b)
+    """Cut the inputs into batches, streamed into ``output_dir``'s plan file, and compute the
+    run key (one pass over the inputs and bulk files; nothing per input is held)."""
+    offsets: list[int] = []
+    sizes: list[int] = []
+    files = hashlib.sha256()
+
+    def lines() -> Iterator[str]:
+        at, last = 0, None
+        for batch in plan(input_dir, batch_size):
+            line = json.dumps([[p.path, p.start, p.stop, p.offset] for p in batch]) + "\n"
+            offsets.append(at)
+            sizes.append(sum(p.size for p in batch))
+            at += len(line)  # ASCII: json.dumps escapes the rest
+            for p in batch:
+                if p.path != last:
+                    files.update(json.dumps(_identity(p.path)).encode())
+                    last = p.path
+            yield line
+
+    state = output_dir / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    atomic_write_chunks(state / "plan.jsonl", lines())
+    inputs = sum(sizes)
     layout = Layout.for_run(inputs, fmt, text_files)
-    files = sorted({p.path for b in batches for p in b} | set(settings.rules))
     ident = {
         "version": version("copydesk"), "settings": asdict(settings), "options": asdict(options),
-        "layout": asdict(layout), "batch_size": batch_size,
-        "files": [_identity(f) for f in files],
+        "layout": asdict(layout), "batch_size": batch_size, "inputs": files.hexdigest(),
+        "rules": [_identity(f) for f in sorted(settings.rules)],
     }
     key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:32]
-    return RunPlan(batches, layout, key, inputs)
+    path = plan_path(output_dir, key)
+    os.replace(state / "plan.jsonl", path)  # named by its key: another plan never overwrites it
+    return RunPlan(Batches(str(path), offsets, sizes), layout, key, inputs)
+
+
+def plan_path(output_dir: Path, key: str) -> Path:
+    """The plan file of run ``key``: its batches' parts, a JSON line per batch."""
+    return output_dir / STATE_DIR / f"plan-{key}.jsonl"
 
 
 def _raw_docs(batch: list[Part], options: SourceOptions, max_bytes: int,
@@ -191,17 +261,17 @@ def stats_for_batch(batch: list[Part], settings: Settings, options: SourceOption
     return stats
 
 
-def stats_groups(run: RunPlan, docs: int = STATS_DOCS) -> list[list[Part]]:
-    """The run's parts cut into groups of about ``docs`` inputs (whole batches), one
+def stats_groups(run: RunPlan, docs: int = STATS_DOCS) -> list[BatchRef]:
+    """The run's batches in groups of about ``docs`` inputs (whole batches), one
     corpus-statistics task each: few tasks, since the first pass is cheap per document."""
-    groups: list[list[Part]] = []
+    groups: list[BatchRef] = []
     size = docs
-    for batch in run.batches:
+    for index, n in enumerate(run.batches.sizes):
         if size >= docs:
-            groups.append([])
+            groups.append(run.batches.ref(index, 0))
             size = 0
-        groups[-1].extend(batch)
-        size += sum(p.size for p in batch)
+        groups[-1].count += 1
+        size += n
     return groups
 
 
@@ -444,6 +514,9 @@ def _remove_stale_state(output_dir: Path, run: RunPlan) -> None:
                 marker.unlink(missing_ok=True)
     for path in state.glob("stats-*.npz"):
         if path != stats_path(output_dir, run):
+            path.unlink(missing_ok=True)
+    for path in state.glob("plan-*.jsonl"):
+        if path != plan_path(output_dir, run.key):
             path.unlink(missing_ok=True)
     for part in (state / "parts").glob("documents-*.jsonl"):
         if run.layout.sharded or part != run.layout.part_path(output_dir, int(part.stem[10:])):

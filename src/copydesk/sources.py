@@ -69,27 +69,30 @@ def bulk_format(path: Path | str) -> str | None:
     return None
 
 
-def source_paths(root: Path) -> list[str]:
-    """Supported files under ``root`` (or ``root`` itself), in a stable order: ``str`` of
-    what ``root.rglob("*")`` yields, sorted as paths, without a ``Path`` object per file (a
-    100,000-file corpus is listed in a fraction of the time and memory)."""
+def source_paths(root: Path) -> Iterator[str]:
+    """Supported files under ``root`` (or ``root`` itself), streamed in a stable order: ``str``
+    of what ``root.rglob("*")`` yields, in the order of their path components (each
+    directory's entries by name, a subdirectory's files where its name sorts), without a
+    ``Path`` object per file or a list of the whole corpus."""
     if root.is_file():
-        return [str(root)]
+        yield str(root)
+        return
     if not root.is_dir():
         raise InputError(f"input not found: {root}")
     base = str(root)
     prefix = "" if base == "." else base if base.endswith("/") else base + "/"
-    found = [path for path, name in _walk(base, prefix)
-             if not name.startswith(".") and _is_source(path, name)]
-    return sorted(found, key=lambda path: path.split("/"))  # by components, like Path
+    for path, name in _walk(base, prefix):
+        if not name.startswith(".") and _is_source(path, name):
+            yield path
 
 
 def _walk(directory: str, prefix: str) -> Iterator[tuple[str, str]]:
-    """``(path, name)`` of every entry below ``directory`` as ``Path.rglob("*")`` finds them:
-    symlinked directories are not entered, unreadable ones are skipped."""
+    """``(path, name)`` of every entry below ``directory`` as ``Path.rglob("*")`` finds them,
+    each directory's entries sorted by name: symlinked directories are not entered,
+    unreadable ones are skipped."""
     try:
         with os.scandir(directory) as it:
-            entries = list(it)
+            entries = sorted(it, key=lambda entry: entry.name)
     except PermissionError:
         return
     for entry in entries:
@@ -113,28 +116,27 @@ def _is_source(path: str, name: str) -> bool:
         return False
 
 
-def plan(root: Path, batch_size: int) -> list[list[Part]]:
-    """The corpus as batches of at most ``batch_size`` documents, in a stable order.
+def plan(root: Path, batch_size: int) -> Iterator[list[Part]]:
+    """The corpus as batches of at most ``batch_size`` documents, streamed in a stable order.
 
     Small files are grouped; a bulk file is cut into record ranges (one batch each).
     """
-    batches: list[list[Part]] = []
     pending: list[Part] = []
     for name in source_paths(root):
         fmt = bulk_format(name.rpartition("/")[2])
         if fmt is None:
             pending.append(Part(name))
             if len(pending) == batch_size:
-                batches.append(pending)
+                yield pending
                 pending = []
             continue
         if pending:
-            batches.append(pending)
+            yield pending
             pending = []
-        batches += [[part] for part in _split(Path(name), fmt, batch_size)]
+        for part in _split(Path(name), fmt, batch_size):
+            yield [part]
     if pending:
-        batches.append(pending)
-    return batches
+        yield pending
 
 
 def _split(path: Path, fmt: str, batch_size: int) -> list[Part]:
