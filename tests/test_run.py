@@ -94,3 +94,18 @@ def test_chunked_validation_counts_every_document_and_data_docs_show_both_suites
     assert sorted(results[1], key=str) == sorted(results[0], key=str)
     docs = tmp_path / "chunked" / "report" / "data_docs"
     assert sorted(p.parent.parent.parent.name for p in docs.glob("validations/*/*/*/*.html")) == ["documents", "run"]
+
+
+def test_a_second_run_in_one_process_freezes_its_long_lived_objects_again(tmp_path):
+    """Validation undoes every gc.freeze(), the batches' one-time freeze included; a later run
+    in the same process (the Python API, the thread runner) freezes again after its first batch."""
+    import gc
+
+    run_all(SEEDS, tmp_path / "one")
+    assert gc.get_freeze_count() == 0 and not run_module._FROZEN
+    src, out = SEEDS, tmp_path / "two"
+    run = plan_run(src, out, Settings(), batch_size=3)
+    clean_batch_to_shard(out, 0, run.batches[0], key=run.key, layout=run.layout, settings=Settings())
+    assert gc.get_freeze_count() > 0 and run_module._FROZEN
+    gc.unfreeze()
+    run_module._FROZEN = False

@@ -381,6 +381,14 @@ def _freeze_long_lived() -> None:
         gc.freeze()
 
 
+def _unfreeze() -> None:
+    """Undo every ``gc.freeze()`` (this process's ``_freeze_long_lived`` too: the next batch
+    run in this process freezes again)."""
+    global _FROZEN
+    gc.unfreeze()
+    _FROZEN = False
+
+
 def iter_documents(output_dir: Path, run: RunPlan) -> Iterator[dict[str, Any]]:
     """The run's published documents in input order, streamed from its shards."""
     for index in range(len(run.batches)):
@@ -575,7 +583,7 @@ def _validate(output_dir: Path, run: RunPlan, settings: Settings, expectations_d
             del tables
             gc.collect()
     finally:
-        gc.unfreeze()
+        _unfreeze()
     if not reports:  # nothing published: the documents suite runs on an empty table
         reports = [validate({"documents": rows_table([]), "run": run_row}, docs_dir=docs_dir,
                             **kwargs)]
