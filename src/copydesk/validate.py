@@ -155,7 +155,6 @@ def fused_tokens(text: str) -> int:
     return sum(map(_fused, _WORD.findall(text)))
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _BAD_REACH = 8  # no BADNESS_RE match is longer than 7 characters
 # Every alternative of ``BADNESS_RE`` needs one of these characters: a C1 control, a "bad"
 # sign, an accented capital or small letter, a currency, numeric or law sign, a box-drawing
@@ -168,25 +167,24 @@ _BAD_ANCHOR = re.compile("[" + "".join(MOJIBAKE_CATEGORIES[k] for k in (
 
 
 def is_mojibake(text: str) -> bool:
-    """``ftfy.badness.is_bad(text)``, searched only around non-ASCII characters.
+    """``ftfy.badness.is_bad(text)``, searched only around ``_BAD_ANCHOR`` characters.
 
-    Every alternative of ftfy's ``BADNESS_RE`` needs a non-ASCII character (its character
-    classes hold none below U+0080) and no match is longer than 7 characters, so a match lies
-    within ``_BAD_REACH`` characters of a non-ASCII run; the windows are searched with the same
-    regex (``pos``/``endpos`` keep ``^`` at the real start). ~7x cheaper on typical text;
-    tests/test_validate.py checks it against ``is_bad`` on random text. A text without any
-    ``_BAD_ANCHOR`` character (most typographic English) is not searched at all."""
-    if text.isascii() or not _BAD_ANCHOR.search(text):
+    Every match of ftfy's ``BADNESS_RE`` holds one of them (tests/test_validate.py checks
+    each alternative) and is at most 7 characters long, so it lies within ``_BAD_REACH``
+    characters of one; the windows are searched with the same regex (``pos``/``endpos`` keep
+    ``^`` at the real start). A text without any (most typographic English) is not searched
+    at all. tests/test_validate.py checks it against ``is_bad`` on random text."""
+    if text.isascii():
         return False
     lo = hi = -1
-    for m in _NON_ASCII.finditer(text):
+    for m in _BAD_ANCHOR.finditer(text):
         start, end = max(m.start() - _BAD_REACH, 0), m.end() + _BAD_REACH
         if start > hi:
             if hi >= 0 and BADNESS_RE.search(text, lo, hi):
                 return True
             lo = start
         hi = end
-    return bool(BADNESS_RE.search(text, lo, hi))
+    return hi >= 0 and bool(BADNESS_RE.search(text, lo, hi))
 
 
 def _title_in_text(title: str | None, text: str) -> bool:
