@@ -7,6 +7,7 @@ whole run. Data Docs are built into ``<output>/report/data_docs``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -209,7 +210,29 @@ def _debris_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     prefix = VALIDATION_LINE if all(p.startswith(VALIDATION_LINE) for p in patterns) else "(?im)^"
     if not all(p.startswith(prefix) for p in patterns):
         return re.compile("|".join(f"(?:{p})" for p in patterns))
-    return re.compile(prefix + "(?:" + "|".join(f"(?:{p[len(prefix):]})" for p in patterns) + ")")
+    return re.compile(prefix + "(?:" + _alternation([p[len(prefix):] for p in patterns]) + ")")
+
+
+# After ``VALIDATION_LINE``, the pattern of a rule with ``max_words`` starts with this
+# word-count lookahead, then its own group (``RuleSet.patterns_for_validation``).
+_MAX_WORDS = re.compile(r"\(\?=\(\?:\\S\+\[\^\\S\\n\]\+\)\{0,\d+\}\\S\*\$\)(?=\()")
+
+
+def _max_words(rest: str) -> str:
+    """The word-count lookahead ``rest`` starts with, or ""."""
+    found = _MAX_WORDS.match(rest)
+    return found.group() if found else ""
+
+
+def _alternation(rests: list[str]) -> str:
+    """``(?:R1)|(?:R2)|…``, with the word-count lookahead that consecutive Rs start with
+    checked once: ``L A|L B`` matches as ``L(?:A|B)`` (a lookahead takes no characters and
+    answers the same each time at one position). Each check scans the line: a line of 20
+    words, allowed three patterns of rules with the same ``max_words``, is scanned once."""
+    alts = []
+    for lead, group in itertools.groupby(rests, key=_max_words):
+        alts.append(lead + "(?:" + "|".join(f"(?:{r[len(lead):]})" for r in group) + ")")
+    return "|".join(f"(?:{a})" for a in alts)
 
 
 class DebrisFinder:
