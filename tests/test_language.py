@@ -24,6 +24,14 @@ def test_detect_language_too_little_text():
     assert detect_language("12345 67890 !!!") is None
 
 
+def test_detect_language_needs_twenty_letters(monkeypatch):
+    from copydesk import language
+
+    monkeypatch.setattr(language, "langdetect_detect", lambda sample: "xx")
+    assert detect_language("Größe, 1 2 3 " + "é" * 14) is None  # 19 letters
+    assert detect_language("Größe, 1 2 3 " + "é" * 15) == "xx"  # 20
+
+
 def test_detect_language_deterministic():
     mixed = "Der Präsident sagte the talks were constructive und fügte hinzu, es gebe Fortschritte."
     assert len({detect_language(mixed) for _ in range(10)}) == 1

@@ -100,3 +100,34 @@ def test_ftfy_gate_sees_each_kind_of_trace(text, trace):
     from copydesk.fix import NEEDS_FTFY
 
     assert bool(NEEDS_FTFY.search(text)) is trace
+
+
+def test_fix_text_skips_only_substitutions_that_change_nothing():
+    """fix_text skips its line-end and space substitutions on a text that holds nothing they
+    match: the result is the same as substituting always (random texts over every character
+    they act on)."""
+    import random
+    import unicodedata
+
+    import ftfy
+
+    from copydesk import fix
+
+    def always(text: str) -> tuple[str, bool]:  # fix_text substituting always
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = unicodedata.normalize("NFC", fix._UNICODE_LINE_ENDS.sub("\n", text))
+        changed = False
+        if fix.NEEDS_FTFY.search(text):
+            fixed = ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False,
+                                  normalization="NFC")
+            text, changed = fixed, fixed != text
+        text = fix._INNER_SPACE.sub(" ", fix._INVISIBLE.sub("", text))
+        return "\n".join(line.strip() for line in text.split("\n")).strip("\n"), changed
+
+    special = ("\t\u00a0\u2000\u2005\u200a\u202f\u205f\u3000\x00\x08\x0b\x0c\x0e\x1f\x7f"
+               "\u200b\u200c\u200d\u2060\ufeff\u2028\u2029\x85\r\n")
+    rng = random.Random(8)
+    for _ in range(3000):
+        alphabet = "ab é  " + "".join(rng.sample(special, rng.randint(0, 3)))
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert fix_text(text) == always(text), repr(text)

@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 from unidecode import unidecode
@@ -110,7 +111,7 @@ def detect_language(text: str, *, sample_chars: int = 2000) -> str | None:
     sample = _sample(text or "", sample_chars)
     if clearly_english(sample[:1000]):
         return "en"
-    if len(_LETTER.findall(sample)) < _MIN_LETTERS:
+    if next(islice(_LETTER.finditer(sample), _MIN_LETTERS - 1, None), None) is None:  # no 20th letter
         return None
     code = langdetect_detect(sample)
     return code.split("-")[0] if code is not None else None

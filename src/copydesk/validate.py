@@ -7,6 +7,7 @@ whole run. Data Docs are built into ``<output>/report/data_docs``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -155,7 +156,6 @@ def fused_tokens(text: str) -> int:
     return sum(map(_fused, _WORD.findall(text)))
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _BAD_REACH = 8  # no BADNESS_RE match is longer than 7 characters
 # Every alternative of ``BADNESS_RE`` needs one of these characters: a C1 control, a "bad"
 # sign, an accented capital or small letter, a currency, numeric or law sign, a box-drawing
@@ -168,25 +168,24 @@ _BAD_ANCHOR = re.compile("[" + "".join(MOJIBAKE_CATEGORIES[k] for k in (
 
 
 def is_mojibake(text: str) -> bool:
-    """``ftfy.badness.is_bad(text)``, searched only around non-ASCII characters.
+    """``ftfy.badness.is_bad(text)``, searched only around ``_BAD_ANCHOR`` characters.
 
-    Every alternative of ftfy's ``BADNESS_RE`` needs a non-ASCII character (its character
-    classes hold none below U+0080) and no match is longer than 7 characters, so a match lies
-    within ``_BAD_REACH`` characters of a non-ASCII run; the windows are searched with the same
-    regex (``pos``/``endpos`` keep ``^`` at the real start). ~7x cheaper on typical text;
-    tests/test_validate.py checks it against ``is_bad`` on random text. A text without any
-    ``_BAD_ANCHOR`` character (most typographic English) is not searched at all."""
-    if text.isascii() or not _BAD_ANCHOR.search(text):
+    Every match of ftfy's ``BADNESS_RE`` holds one of them (tests/test_validate.py checks
+    each alternative) and is at most 7 characters long, so it lies within ``_BAD_REACH``
+    characters of one; the windows are searched with the same regex (``pos``/``endpos`` keep
+    ``^`` at the real start). A text without any (most typographic English) is not searched
+    at all. tests/test_validate.py checks it against ``is_bad`` on random text."""
+    if text.isascii():
         return False
     lo = hi = -1
-    for m in _NON_ASCII.finditer(text):
+    for m in _BAD_ANCHOR.finditer(text):
         start, end = max(m.start() - _BAD_REACH, 0), m.end() + _BAD_REACH
         if start > hi:
             if hi >= 0 and BADNESS_RE.search(text, lo, hi):
                 return True
             lo = start
         hi = end
-    return bool(BADNESS_RE.search(text, lo, hi))
+    return hi >= 0 and bool(BADNESS_RE.search(text, lo, hi))
 
 
 def _title_in_text(title: str | None, text: str) -> bool:
@@ -211,7 +210,29 @@ def _debris_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     prefix = VALIDATION_LINE if all(p.startswith(VALIDATION_LINE) for p in patterns) else "(?im)^"
     if not all(p.startswith(prefix) for p in patterns):
         return re.compile("|".join(f"(?:{p})" for p in patterns))
-    return re.compile(prefix + "(?:" + "|".join(f"(?:{p[len(prefix):]})" for p in patterns) + ")")
+    return re.compile(prefix + "(?:" + _alternation([p[len(prefix):] for p in patterns]) + ")")
+
+
+# After ``VALIDATION_LINE``, the pattern of a rule with ``max_words`` starts with this
+# word-count lookahead, then its own group (``RuleSet.patterns_for_validation``).
+_MAX_WORDS = re.compile(r"\(\?=\(\?:\\S\+\[\^\\S\\n\]\+\)\{0,\d+\}\\S\*\$\)(?=\()")
+
+
+def _max_words(rest: str) -> str:
+    """The word-count lookahead ``rest`` starts with, or ""."""
+    found = _MAX_WORDS.match(rest)
+    return found.group() if found else ""
+
+
+def _alternation(rests: list[str]) -> str:
+    """``(?:R1)|(?:R2)|…``, with the word-count lookahead that consecutive Rs start with
+    checked once: ``L A|L B`` matches as ``L(?:A|B)`` (a lookahead takes no characters and
+    answers the same each time at one position). Each check scans the line: a line of 20
+    words, allowed three patterns of rules with the same ``max_words``, is scanned once."""
+    alts = []
+    for lead, group in itertools.groupby(rests, key=_max_words):
+        alts.append(lead + "(?:" + "|".join(f"(?:{r[len(lead):]})" for r in group) + ")")
+    return "|".join(f"(?:{a})" for a in alts)
 
 
 class DebrisFinder:
