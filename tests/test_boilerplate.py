@@ -355,6 +355,29 @@ def test_regex_free_helpers_match_their_patterns() -> None:
         assert _strip_nonword(s) == _STRIP.sub("", s), s
 
 
+def test_fast_regex_helpers_match_their_patterns() -> None:
+    """_two_numbers, _n_separators and _linklike agree with the regexes they stand for."""
+    import random
+
+    from copydesk.boilerplate import (
+        _LINKLIKE,
+        _NUM_TOKEN,
+        _SEPARATORS,
+        _linklike,
+        _n_separators,
+        _two_numbers,
+    )
+
+    chars = list("0123456789٣²,.:%-+$€x_ |•›»«·/>–—\t\u00a0é") + ["http", "s://", "www", "com", "co", "@", "#"]
+    rnd = random.Random(11)
+    samples = ["", "1", "12 34", "a1 2", "x-1-2", "$3,5 €4", "a | b", " - - ", "a – b — c", "1\u00a0-\t2"]
+    samples += ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 12))) for _ in range(20000)]
+    for s in samples:
+        assert _two_numbers(s) == (len(_NUM_TOKEN.findall(s)) >= 2), s
+        assert _n_separators(s) == len(_SEPARATORS.findall(s)), s
+        assert _linklike(s) == bool(_LINKLIKE.search(s)), s
+
+
 def test_page_dump_keeping_little_of_its_densest_prose_keeps_all_of_it() -> None:
     """A page-dump cleaning that keeps two teaser-sized paragraphs of a ten-paragraph prose
     region has mistaken the article for furniture: the region's paragraphs stay."""

@@ -41,8 +41,9 @@ from copydesk.corpus import CorpusStats, words_key
 _WORD = re.compile(r"\w+")
 _END_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
 _INNER_PUNCT = re.compile(r"[,;:.](?=\s)")
-_SEPARATORS = re.compile(r"[|•›»«·/>]|\s[-–—]\s")
-_SEPARATOR_CHARS = re.compile(r"[|•›»«·/>\-–—]")  # in every _SEPARATORS match: a cheap pre-test
+_SEPARATORS = re.compile(r"[|•›»«·/>]|\s[-–—]\s")  # reference for _n_separators
+_SEPARATOR_CHARS = re.compile(r"[|•›»«·/>]")
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
 _LINKLIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w)\b|@\w|#\w")
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪●◦]|\d{1,2}[.)])\s+")
 _LIST_NUMBER = re.compile(r"\s*(\d{1,3})[.)]\s")  # "3. ..." / "3) ...": a numbered item
@@ -332,9 +333,34 @@ def _runs(flags: list[bool]) -> list[int]:
 
 def _two_numbers(line: str) -> bool:
     """``len(_NUM_TOKEN.findall(line)) >= 2``, stopping at the second number (a match is never
-    empty, so findall's next match is the first from the end of the previous one)."""
-    first = _NUM_TOKEN.search(line)
-    return first is not None and _NUM_TOKEN.search(line, first.end()) is not None
+    empty, so findall's next match is the first from the end of the previous one). A number
+    starts at a digit or one character before it: each search starts there, as the regex's
+    leading lookbehind makes it slow to skip text (it still sees the character before)."""
+    pos = 0
+    for _ in range(2):
+        digit = _DIGIT.search(line, pos)
+        number = digit and _NUM_TOKEN.search(line, max(digit.start() - 1, pos))
+        if not number:
+            return False
+        pos = number.end()
+    return True
+
+
+def _linklike(line: str) -> bool:
+    """``bool(_LINKLIKE.search(line))``, after a pre-test: every match holds one of these
+    substrings (substring tests skip text much faster than the regex; most lines have none)."""
+    return (("http" in line or "www." in line or ".com" in line or ".org" in line
+             or ".net" in line or ".co." in line or "@" in line or "#" in line)
+            and _LINKLIKE.search(line) is not None)
+
+
+def _n_separators(line: str) -> int:
+    """``len(_SEPARATORS.findall(line))``: its two alternatives share no character, so their
+    matches are counted apart (each with a regex that skips text fast; dashes are rare)."""
+    n = len(_SEPARATOR_CHARS.findall(line))
+    if "-" in line or "–" in line or "—" in line:
+        n += len(_SPACED_DASH.findall(line))
+    return n
 
 
 def _headline_shaped(line: str, words: int, ends: bool, split: list[str] | None = None) -> bool:
@@ -445,9 +471,7 @@ def line_features(
     between = [0.0] * min(n, 2)  # a line between two prose lines (not the first or last)
     between[1:1] = [float(a and b) for a, b in zip(prose, prose[2:], strict=False)]
     pos_scale = max(n - 1, 1)
-    inner, seps, link, bullet = (_INNER_PUNCT.findall, _SEPARATORS.findall, _LINKLIKE.search,
-                                 _BULLET.match)
-    any_sep = _SEPARATOR_CHARS.search
+    inner, bullet = _INNER_PUNCT.findall, _BULLET.match
     bullets = [bool(bullet(line)) for line in lines]
     # Menus and headline lists are runs of list items without sentence punctuation; the steps
     # of a how-to are sentences, and a lone numbered subheading is no run.
@@ -461,8 +485,8 @@ def line_features(
         caps,
         [float(len(line) >= 4 and line.isupper()) for line in lines],
         [min(1.0, d / max(len(line), 1) * 5) for line, d in zip(lines, n_digits, strict=True)],
-        [min(3.0, float(len(seps(line)))) if any_sep(line) else 0.0 for line in lines],
-        [float(bool(link(line))) for line in lines],
+        [min(3.0, float(_n_separators(line))) for line in lines],
+        [float(_linklike(line)) for line in lines],
         [float(b) for b in bullets],
         [float(category is not None) for category, _, _ in sc.ui],
         [float(category is not None and (w <= covered + 2 or label))
