@@ -291,3 +291,29 @@ def test_normalise_phrase_agrees_with_its_definition():
     space = re.compile(r"\s+")
     for line in fixture_lines() + odd_lines(20000):
         assert normalise_phrase(line) == space.sub(" ", PHRASE_TAIL.sub("", line)).strip().casefold(), line
+
+
+def test_remembered_lines_give_the_same_answer_and_stay_bounded(monkeypatch):
+    """A short line's rule analysis is remembered: the same removals, title and metadata with
+    it warm, cold, or cleared every few lines; it never holds more than SHORT_LINES_KEPT."""
+    from copydesk import classify
+    from copydesk.document import Document
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.txt"))]
+    texts += [article(head=[line], tail=[line]) for line in odd_lines(300, seed=11)]
+
+    def results(classifier: classify.Classifier) -> list:
+        out = []
+        for text in texts:
+            doc = Document("t", "t", text=text)
+            body = classifier.classify(doc)
+            out.append((body, doc.title, doc.metadata, [r.to_record() for r in doc.removed]))
+            assert len(classifier._short_lines) <= classify.SHORT_LINES_KEPT
+        return out
+
+    rules = load_rules()
+    warm = classify.Classifier(rules)
+    first = results(warm)
+    assert results(warm) == first  # every short line remembered from the first pass
+    monkeypatch.setattr(classify, "SHORT_LINES_KEPT", 3)
+    assert results(classify.Classifier(rules)) == first
