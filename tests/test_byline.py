@@ -9,7 +9,7 @@ import pathlib
 import pytest
 import yaml
 
-from copydesk.byline import find_byline, is_name, role_langs
+from copydesk.byline import find_byline, is_name, parse_bio, role_langs
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "bylines"
 
@@ -365,3 +365,16 @@ def test_prefilters_agree_with_what_they_stand_for() -> None:
         head = _label_head(line)
         assert may_be_about_label(line) == (head is not None
                                             and lex.any_about.match(head) is not None), line
+
+
+def test_remembered_shapes_give_the_same_answer() -> None:
+    """is_name and parse_bio remember their answers (pure functions of the line): warm, they
+    answer as the plain functions do, on every fixture line and its first words."""
+    lines = [line.strip() for path in sorted(FIXTURES.parent.rglob("*.txt"))
+             for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    lines += [" ".join(line.split()[:n]) for line in lines for n in (2, 3)]
+    for _ in range(2):  # cold, then warm
+        for line in lines:
+            assert is_name(line) == is_name.__wrapped__(line), line
+            assert is_name(line, allow_caps=True) == is_name.__wrapped__(line, allow_caps=True), line
+            assert parse_bio(line) == parse_bio.__wrapped__(line), line

@@ -229,6 +229,7 @@ def _cased_token_ok(token: str, allow_caps: bool) -> bool:
     return allow_caps or not (core.isupper() and len(core) > 2)
 
 
+@lru_cache(maxsize=4096)  # a site's furniture and credit lines repeat from page to page
 def is_name(text: str, *, allow_caps: bool = False) -> bool:
     """Name-shaped: 2–4 capitalised words (plus particles) in any script, Han/Hangul names
     2–4 characters; no digits or sentence punctuation."""
@@ -412,6 +413,7 @@ def _copula_after_name(line: str, words: list[str]) -> bool:
     return any(lex.any_copula.match(line, len(" ".join(words[:size]))) for size in (4, 3, 2))
 
 
+@lru_cache(maxsize=4096)  # as is_name: the same lines come back at the bottom of many pages
 def parse_bio(line: str, name: str | None = None) -> tuple[str, str] | None:
     """``(name, language)`` for "<Name> is a … reporter …"; with ``name`` given (after an
     about-label), any paragraph starting with that name counts."""
