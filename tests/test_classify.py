@@ -295,7 +295,8 @@ def test_normalise_phrase_agrees_with_its_definition():
 
 def test_remembered_lines_give_the_same_answer_and_stay_bounded(monkeypatch):
     """A short line's rule analysis is remembered: the same removals, title and metadata with
-    it warm, cold, or cleared every few lines; it never holds more than SHORT_LINES_KEPT."""
+    it warm, cold, or cleared every few lines; it never holds more than SHORT_LINES_KEPT lines
+    or a line longer than SHORT_LINE_CHARS."""
     from copydesk import classify
     from copydesk.document import Document
 
@@ -309,6 +310,7 @@ def test_remembered_lines_give_the_same_answer_and_stay_bounded(monkeypatch):
             body = classifier.classify(doc)
             out.append((body, doc.title, doc.metadata, [r.to_record() for r in doc.removed]))
             assert len(classifier._short_lines) <= classify.SHORT_LINES_KEPT
+            assert all(len(line) <= classify.SHORT_LINE_CHARS for line in classifier._short_lines)
         return out
 
     rules = load_rules()

@@ -229,13 +229,16 @@ def _cased_token_ok(token: str, allow_caps: bool) -> bool:
     return allow_caps or not (core.isupper() and len(core) > 2)
 
 
-@lru_cache(maxsize=4096)  # a site's furniture and credit lines repeat from page to page
 def is_name(text: str, *, allow_caps: bool = False) -> bool:
     """Name-shaped: 2–4 capitalised words (plus particles) in any script, Han/Hangul names
     2–4 characters; no digits or sentence punctuation."""
     text = text.strip()
-    if not text or len(text) > 60:
-        return False
+    return bool(text) and len(text) <= 60 and _name_shaped(text, allow_caps)
+
+
+@lru_cache(maxsize=4096)  # a site's furniture and credit lines repeat from page to page
+def _name_shaped(text: str, allow_caps: bool) -> bool:
+    """``is_name`` of a stripped text of 1 to 60 characters."""
     tokens = text.split()
     if len(tokens) > 5 or _NOT_IN_NAME.search(text):  # no shape below has more than 5 words
         return False
@@ -413,7 +416,6 @@ def _copula_after_name(line: str, words: list[str]) -> bool:
     return any(lex.any_copula.match(line, len(" ".join(words[:size]))) for size in (4, 3, 2))
 
 
-@lru_cache(maxsize=4096)  # as is_name: the same lines come back at the bottom of many pages
 def parse_bio(line: str, name: str | None = None) -> tuple[str, str] | None:
     """``(name, language)`` for "<Name> is a … reporter …"; with ``name`` given (after an
     about-label), any paragraph starting with that name counts."""

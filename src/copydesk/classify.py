@@ -44,7 +44,9 @@ TAG_COUNT = re.compile(r"^[^\W\d_][\w&'’-]*(?:\s[^\W\d_][\w&'’-]*)?\s\d{1,5}
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NO_PHRASE = " "  # stands for the phrase of a line too long to be a listed phrase
-SHORT_LINES_KEPT = 8192  # short lines whose rule analysis a classifier remembers (~2 MB of typical ones)
+# A classifier remembers the rule analysis of this many short lines (of at most this many
+# characters, as page furniture is): ~2 MB of typical lines, at most ~15 MB
+SHORT_LINES_KEPT, SHORT_LINE_CHARS = 8192, 200
 _UNKNOWN = object()
 _STOP = {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "as", "at", "by", "with",
          "is", "are", "was", "from", "us", "has", "have", "not", "no"}
@@ -188,7 +190,7 @@ class Classifier:
     def _line_rules(self, text: str) -> _LineRules | None:
         """``(bare, forms, start, firsts)`` of a line: ``strip_bullet(text)``, ``_forms`` and
         ``_first_rules``; None when no rule can match the line. The answer depends on the text
-        alone, and short lines (those a rule may match by their length) are remembered: page
+        alone, and short lines that a rule may match by their length are remembered: page
         furniture ("Share", "Advertisement", a site's menu) repeats from page to page."""
         known = self._short_lines.get(text, _UNKNOWN)
         if known is not _UNKNOWN:
@@ -200,10 +202,12 @@ class Classifier:
         if forms is None:
             return None
         found = self._first_rules(forms)
-        if len(self._short_lines) >= SHORT_LINES_KEPT:
-            self._short_lines.clear()
-        self._short_lines[text] = None if found is None else (bare, forms, *found)
-        return self._short_lines[text]
+        analysis = None if found is None else (bare, forms, *found)
+        if len(text) <= SHORT_LINE_CHARS:
+            if len(self._short_lines) >= SHORT_LINES_KEPT:
+                self._short_lines.clear()
+            self._short_lines[text] = analysis
+        return analysis
 
     def _any_rule(self, line: str) -> bool:
         """Does any rule match ``line`` as written (``Rule.match(line)``), whatever its zone?"""
