@@ -346,6 +346,7 @@ class Classifier:
         A line that runs on into the next one (no closing punctuation, the next line starts in
         lower case) is a hard-wrapped paragraph, never a headline.
         """
+        title_words: set[str] | None = None  # content_words(title), computed when first needed
         for i in range(first):
             if labels[i] is not None:
                 continue
@@ -359,7 +360,7 @@ class Classifier:
             elif TAG_COUNT.match(text):
                 mark(i, "tag-label", "tag with a count above the article")
             elif is_headline(text) and title and (
-                len(content_words(text) & content_words(title)) >= 2
+                len(content_words(text) & (title_words := title_words or content_words(title))) >= 2
                 or (len(words) >= 5 and title_case_share(text) >= 0.7)
             ):
                 mark(i, "alternate-headline", "second headline above the article")
