@@ -47,7 +47,7 @@ _NO_PHRASE = " "  # stands for the phrase of a line too long to be a listed phra
 # A classifier remembers the rule analysis of this many short lines (of at most this many
 # characters, as page furniture is): ~2 MB of typical lines, at most ~15 MB
 SHORT_LINES_KEPT, SHORT_LINE_CHARS = 8192, 200
-_UNKNOWN = object()
+_UNKNOWN = object()  # a line not remembered (None is an answer: no rule can match it)
 _STOP = {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "as", "at", "by", "with",
          "is", "are", "was", "from", "us", "has", "have", "not", "no"}
 
