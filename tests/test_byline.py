@@ -365,3 +365,22 @@ def test_prefilters_agree_with_what_they_stand_for() -> None:
         head = _label_head(line)
         assert may_be_about_label(line) == (head is not None
                                             and lex.any_about.match(head) is not None), line
+
+
+def test_remembered_name_shapes_give_the_same_answer() -> None:
+    """is_name remembers its answers for short texts (a pure function of the text): cold and
+    warm, it answers as the plain function does, on every fixture line and its first words."""
+    from copydesk.byline import _name_shaped
+
+    def plain(text: str, allow_caps: bool) -> bool:
+        text = text.strip()
+        return bool(text) and len(text) <= 60 and _name_shaped.__wrapped__(text, allow_caps)
+
+    lines = [line for path in sorted(FIXTURES.parent.rglob("*.txt"))
+             for line in path.read_text(encoding="utf-8").split("\n")]
+    lines += [" ".join(line.split()[:n]) for line in lines for n in (2, 3)]
+    _name_shaped.cache_clear()
+    for _ in range(2):  # cold, then warm
+        for line in lines:
+            for allow_caps in (False, True):
+                assert is_name(line, allow_caps=allow_caps) == plain(line, allow_caps), line

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import pathlib
+import random
+import re
+
 import pytest
 
 from copydesk.pipeline import clean_text
-from copydesk.rules_loader import RulesError, load_rules
+from copydesk.rules_loader import PHRASE_TAIL, RulesError, load_rules, normalise_phrase
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 
 BODY = [
     "The city council voted on Tuesday to expand the tram network into the northern districts, "
@@ -261,3 +267,55 @@ def test_a_title_repeat_differing_in_case_and_punctuation_is_removed():
     doc = clean_text(article(title="Straße wird gesperrt", tail=["STRASSE WIRD GESPERRT!"]))
     assert doc.title == "Straße wird gesperrt"
     assert removed(doc)["STRASSE WIRD GESPERRT!"] == "duplicate-title"
+
+
+def fixture_lines() -> list[str]:
+    """Every line of the test fixtures (real pages, articles and seeds)."""
+    return [line for path in sorted(FIXTURES.rglob("*.txt"))
+            for line in path.read_text(encoding="utf-8").split("\n")]
+
+
+def odd_lines(n: int, seed: int = 7) -> list[str]:
+    """Short lines made of words, phrase markers, bullets and all kinds of spacing."""
+    pieces = ["Read", "more", "SHARE", "Straße", "İstanbul", "5", "min", "read", ":", "»", "›", "…",
+              "->", "→", "...", "..", ".", ">", "-", "•", "(1)", "2.", "©"]
+    spaces = [" ", " ", "  ", "\t", "\u00a0", "\u3000", "\x1c", "\x85", "\u2028", "\r", "\n", ""]
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) + rnd.choice(spaces) for _ in range(rnd.randint(0, 7)))
+            for _ in range(n)]
+
+
+def test_normalise_phrase_agrees_with_its_definition():
+    """The marker is removed only when one ends the line, and str.split collapses the same
+    spacing as a \\s+ regex: the same phrase as the plain definition, on real and odd lines."""
+    space = re.compile(r"\s+")
+    for line in fixture_lines() + odd_lines(20000):
+        assert normalise_phrase(line) == space.sub(" ", PHRASE_TAIL.sub("", line)).strip().casefold(), line
+
+
+def test_remembered_lines_give_the_same_answer_and_stay_bounded(monkeypatch):
+    """A short line's rule analysis is remembered: the same removals, title and metadata with
+    it warm, cold, or cleared every few lines; it never holds more than SHORT_LINES_KEPT lines
+    or a line longer than SHORT_LINE_CHARS."""
+    from copydesk import classify
+    from copydesk.document import Document
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*.txt"))]
+    texts += [article(head=[line], tail=[line]) for line in odd_lines(300, seed=11)]
+
+    def results(classifier: classify.Classifier) -> list:
+        out = []
+        for text in texts:
+            doc = Document("t", "t", text=text)
+            body = classifier.classify(doc)
+            out.append((body, doc.title, doc.metadata, [r.to_record() for r in doc.removed]))
+            assert len(classifier._short_lines) <= classify.SHORT_LINES_KEPT
+            assert all(len(line) <= classify.SHORT_LINE_CHARS for line in classifier._short_lines)
+        return out
+
+    rules = load_rules()
+    warm = classify.Classifier(rules)
+    first = results(warm)
+    assert results(warm) == first  # every short line remembered from the first pass
+    monkeypatch.setattr(classify, "SHORT_LINES_KEPT", 3)
+    assert results(classify.Classifier(rules)) == first

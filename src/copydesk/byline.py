@@ -233,8 +233,12 @@ def is_name(text: str, *, allow_caps: bool = False) -> bool:
     """Name-shaped: 2–4 capitalised words (plus particles) in any script, Han/Hangul names
     2–4 characters; no digits or sentence punctuation."""
     text = text.strip()
-    if not text or len(text) > 60:
-        return False
+    return bool(text) and len(text) <= 60 and _name_shaped(text, allow_caps)
+
+
+@lru_cache(maxsize=4096)  # a site's furniture and credit lines repeat from page to page
+def _name_shaped(text: str, allow_caps: bool) -> bool:
+    """``is_name`` of a stripped text of 1 to 60 characters."""
     tokens = text.split()
     if len(tokens) > 5 or _NOT_IN_NAME.search(text):  # no shape below has more than 5 words
         return False

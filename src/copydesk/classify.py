@@ -44,6 +44,10 @@ TAG_COUNT = re.compile(r"^[^\W\d_][\w&'’-]*(?:\s[^\W\d_][\w&'’-]*)?\s\d{1,5}
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _NO_PHRASE = " "  # stands for the phrase of a line too long to be a listed phrase
+# A classifier remembers the rule analysis of this many short lines (of at most this many
+# characters, as page furniture is): ~2 MB of typical lines, at most ~15 MB
+SHORT_LINES_KEPT, SHORT_LINE_CHARS = 8192, 200
+_UNKNOWN = object()  # a line not remembered (None is an answer: no rule can match it)
 _STOP = {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "as", "at", "by", "with",
          "is", "are", "was", "from", "us", "has", "have", "not", "no"}
 
@@ -54,6 +58,11 @@ class Line:
 
     number: int
     text: str
+
+
+# a line without its bullet, its forms ``(text, phrase, words)``, the first rule that may match
+# it and, for each form, the first rule whose patterns may (``Classifier._first_rules``)
+_LineRules = tuple[str, list[tuple[str, str, int]], int, list[int]]
 
 
 def split_lines(text: str) -> list[Line]:
@@ -135,6 +144,7 @@ class Classifier:
                                    for rule in pattern_rules), default=-1)
         self._prefilters: dict[float, _Prefilter] = {}
         self._prefilter_by_words: dict[int, _Prefilter] = {}
+        self._short_lines: dict[str, _LineRules | None] = {}  # see ``_line_rules``
 
     def _prefilter_for(self, n_words: int) -> _Prefilter:
         """The combined prefilter of the rules whose patterns may match a line of ``n_words``
@@ -177,17 +187,37 @@ class Classifier:
         start = min(firsts + [self._phrase_rules.get(phrase, none) for _, phrase, _ in forms])
         return None if start == none else (start, firsts)
 
+    def _line_rules(self, text: str) -> _LineRules | None:
+        """``(bare, forms, start, firsts)`` of a line: ``strip_bullet(text)``, ``_forms`` and
+        ``_first_rules``; None when no rule can match the line. The answer depends on the text
+        alone, and short lines that a rule may match by their length are remembered: page
+        furniture ("Share", "Advertisement", a site's menu) repeats from page to page."""
+        known = self._short_lines.get(text, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+        if len(text) > MAX_LINE_CHARS:
+            return None
+        bare = strip_bullet(text)
+        forms = self._forms(text, bare)
+        if forms is None:
+            return None
+        found = self._first_rules(forms)
+        analysis = None if found is None else (bare, forms, *found)
+        if len(text) <= SHORT_LINE_CHARS:
+            if len(self._short_lines) >= SHORT_LINES_KEPT:
+                self._short_lines.clear()
+            self._short_lines[text] = analysis
+        return analysis
+
     def _any_rule(self, line: str) -> bool:
         """Does any rule match ``line`` as written (``Rule.match(line)``), whatever its zone?"""
-        if len(line) > MAX_LINE_CHARS:
-            return False
-        forms = self._forms(line, line)
-        found = self._first_rules(forms) if forms is not None else None
+        found = self._line_rules(line)
         if found is None:
             return False
+        _, forms, _, firsts = found
         if forms[0][1] in self._phrase_rules:
             return True
-        return any(rule.match(*forms[0]) for rule in self.rules.rules[found[1][0] :])
+        return any(rule.match(*forms[0]) for rule in self.rules.rules[firsts[0] :])
 
     def classify(
         self, doc: Document, *, html_title: str | None = None, author_hint: str | None = None,
@@ -214,14 +244,10 @@ class Classifier:
         doc.title = doc.title or title
 
         for i, text in enumerate(texts):
-            if len(text) > MAX_LINE_CHARS:
-                continue
-            bare = strip_bullet(text)
-            forms = self._forms(text, bare)
-            found = self._first_rules(forms) if forms is not None else None
+            found = self._line_rules(text)
             if found is None:
                 continue
-            start, firsts = found
+            bare, forms, start, firsts = found
             zone_ok = {"any": True, "head": i < first, "tail": i > last, "edge": i < first or i > last}
             # Rules before ``start`` can match neither by phrase nor by pattern: they are skipped.
             for j in range(start, len(self.rules.rules)):
@@ -320,6 +346,7 @@ class Classifier:
         A line that runs on into the next one (no closing punctuation, the next line starts in
         lower case) is a hard-wrapped paragraph, never a headline.
         """
+        title_words: set[str] | None = None  # content_words(title), computed when first needed
         for i in range(first):
             if labels[i] is not None:
                 continue
@@ -333,7 +360,7 @@ class Classifier:
             elif TAG_COUNT.match(text):
                 mark(i, "tag-label", "tag with a count above the article")
             elif is_headline(text) and title and (
-                len(content_words(text) & content_words(title)) >= 2
+                len(content_words(text) & (title_words := title_words or content_words(title))) >= 2
                 or (len(words) >= 5 and title_case_share(text) >= 0.7)
             ):
                 mark(i, "alternate-headline", "second headline above the article")

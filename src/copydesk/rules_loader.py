@@ -17,7 +17,7 @@ import yaml
 ZONES = {"any", "head", "tail", "edge"}
 BULLET = re.compile(r"^(?:[•·▪●◦‣∙*→»›>–—-]+|\(?\d{1,2}[.)])\s+")
 PHRASE_TAIL = re.compile(r"\s*(?:[:»›…]|->|→|\.{3})\s*$")
-_SPACE = re.compile(r"\s+")
+_TAIL_ENDS = (":", "»", "›", "…", ">", "→", ".")  # how each PHRASE_TAIL marker ends
 # Rules match whole lines, and debris lines are short: longer lines never reach a pattern, and
 # each match is time-bounded, so no rule can stall a run on a long or adversarial line.
 MAX_LINE_CHARS = 1000
@@ -118,7 +118,11 @@ def short(pattern: str, n: int = 40) -> str:
 
 
 def normalise_phrase(line: str) -> str:
-    return _SPACE.sub(" ", PHRASE_TAIL.sub("", line)).strip().casefold()
+    """The line as a listed phrase: without a trailing marker (``PHRASE_TAIL``), its words
+    one space apart, casefolded."""
+    if line.rstrip().endswith(_TAIL_ENDS):  # else no marker ends the line: nothing to remove
+        line = PHRASE_TAIL.sub("", line)
+    return " ".join(line.split()).casefold()
 
 
 def strip_bullet(line: str) -> str:
