@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk_flows import artifacts
+from copydesk_flows.runtime import keep_api_client
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
@@ -212,7 +213,7 @@ def task_runner(runner: str = "thread", dask_address: str | None = None,
     if runner == "thread":
         return ThreadPoolTaskRunner(max_workers=workers or 2)
     if runner == "process":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=keep_api_client)
     if runner == "dask":
         from prefect_dask import DaskTaskRunner
 

@@ -87,6 +87,17 @@ def test_dask_worker_processes_match_one_process_byte_for_byte(corpus, thread_ou
     assert json.loads((out / "quarantine.jsonl").read_text())["id"] == "no-text"
 
 
+def test_process_workers_match_one_process_quietly(corpus, thread_output, tmp_path):
+    """``--runner process``: Prefect's process pool, whose workers keep one API client for all
+    their tasks (flows/runtime.py keep_api_client); same bytes, nothing on stderr."""
+    out = tmp_path / "process"
+    proc = _cli(str(corpus), str(out), "--batch-size", "4", "--runner", "process", "--workers", "2")
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0 and not err.strip(), err.decode()[-2000:]
+    for name in ("documents.jsonl", "quarantine.jsonl"):
+        assert (out / name).read_bytes() == (thread_output / name).read_bytes(), name
+
+
 def test_sigkilled_run_resumes_without_redoing_batches(corpus, thread_output, tmp_path):
     out = tmp_path / "out"
     args = (str(corpus), str(out), "--batch-size", "4")
