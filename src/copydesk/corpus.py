@@ -132,7 +132,7 @@ class CorpusStats:
 
     def doc_frequency(self, line: str) -> int:
         """In how many documents of the run this line appears."""
-        return self.key_frequencies([line_key(line)])[0]
+        return self.line_frequencies([line])[0]
 
     def key_frequencies(self, keys: list[int]) -> list[int]:
         """``doc_frequency`` of each line whose ``line_key`` is in ``keys`` (computed once, reused)."""
