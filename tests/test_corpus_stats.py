@@ -3,7 +3,9 @@ and split) or prepares each input as the cleaning pass does."""
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +15,8 @@ from copydesk.document import RawDoc
 from copydesk.pipeline import Settings, prepare
 from copydesk.read import InputError
 from copydesk.run import stats_lines
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 # line breaks of every kind, whitespace fix_text collapses, controls and zero-width characters
 # it drops, ftfy's traces (mojibake, C1, entities, ligatures), NFD accents, curly quotes
@@ -88,3 +92,45 @@ def test_beyond_max_keys_lines_seen_once_are_dropped_and_count_as_one(tmp_path) 
     loaded = CorpusStats.load(tmp_path / "s.npz")
     assert loaded.pruned and loaded.n_docs == 2
     assert loaded.key_frequencies([line_key("read more"), line_key("unseen")]) == [2, 1]
+
+
+def _reference_key(line: str) -> int:
+    """The key saved in statistics files: changing it would invalidate resumable runs' statistics."""
+    norm = " ".join(line.split()).casefold()
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _check_keys(docs: list[list[str]]) -> None:
+    """Counting and looking up lines (which skip ``str.split`` where it changes nothing but the
+    ends) agree with the reference keys."""
+    stats = CorpusStats()
+    expected: dict[int, int] = {}
+    for lines in docs:
+        stats.add_lines(lines)
+        for key in {_reference_key(x) for x in lines if x.strip()}:
+            expected[key] = expected.get(key, 0) + 1
+    assert stats.keys.tolist() == sorted(expected)
+    assert stats.counts.tolist() == [expected[k] for k in sorted(expected)]
+    for lines in docs:
+        keys = [_reference_key(x) for x in lines]
+        assert [line_key(x) for x in lines] == keys
+        assert stats.line_frequencies(lines) == stats.key_frequencies(keys) \
+            == [expected.get(k, 0) for k in keys]
+
+
+# every kind of whitespace and line break, invisible characters, characters casefold expands
+KEY_ALPHABET = ("aB \n\r\t\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u2028\u202f\u3000\u200b\x00"
+                "\u00df\u0130\u03a3\u03c2\ufb01\u00b5\u1e9e\u00c9e\u0301")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=KEY_ALPHABET, max_size=12), max_size=8), max_size=6))
+def test_line_keys_are_the_reference_keys(docs: list[list[str]]) -> None:
+    _check_keys(docs)
+
+
+def test_line_keys_of_real_texts_are_the_reference_keys() -> None:
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(FIXTURES.rglob("*.txt"))]
+    assert len(texts) > 20
+    odd = [" Read  more ", "Read more ", "Read\tmore", "Read\xa0more", "STRASSE Stra\u00dfe", "\u0130stanbul"]
+    _check_keys([t.splitlines() for t in texts] + [t.casefold().splitlines() for t in texts] + [odd])

@@ -35,6 +35,21 @@ def words_key(words: list[str]) -> int:
     return int.from_bytes(_blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+def _digest(line: str) -> bytes:
+    """``line_key(line)`` as 8 big-endian bytes (``_keys`` reads many at once). A line whose only
+    whitespace is single spaces (" " is the one printable whitespace character) is not split."""
+    norm = line.strip() if line.isprintable() and "  " not in line else " ".join(line.split())
+    return _blake2b(norm.casefold().encode("utf-8"), digest_size=8).digest()
+
+
+_BLANK = _digest("")  # the digest of every blank line
+
+
+def _keys(digests: Iterable[bytes]) -> np.ndarray:
+    """``_digest`` results as ``line_key`` values (``uint64``)."""
+    return np.frombuffer(b"".join(digests), dtype=">u8").astype(np.uint64)
+
+
 class CorpusStats:
     """Line document-frequencies over a run (each line counted once per document).
 
@@ -51,7 +66,7 @@ class CorpusStats:
         self._keys = np.zeros(0, dtype=np.uint64) if keys is None else keys
         self._counts = np.zeros(0, dtype=np.uint32) if counts is None else counts
         self._pruned = pruned  # singletons were dropped to bound memory
-        self._added: Counter[int] = Counter()
+        self._added: Counter[bytes] = Counter()  # line digests (``_digest``)
 
     @property
     def keys(self) -> np.ndarray:
@@ -83,7 +98,9 @@ class CorpusStats:
     def add_lines(self, lines: Iterable[str]) -> None:
         """Count one document given as its lines (blank ones are skipped)."""
         self.n_docs += 1
-        self._added.update({line_key(s) for s in lines if not s.isspace() and s})
+        digests = set(map(_digest, lines))
+        digests.discard(_BLANK)
+        self._added.update(digests)
         if len(self._added) >= self.FOLD:
             self._fold()
 
@@ -97,8 +114,7 @@ class CorpusStats:
     def _fold(self) -> None:
         if self._added:
             added, self._added = self._added, Counter()
-            self._combine(np.fromiter(added.keys(), dtype=np.uint64, count=len(added)),
-                          np.fromiter(added.values(), dtype=np.uint32, count=len(added)))
+            self._combine(_keys(added), np.fromiter(added.values(), dtype=np.uint32, count=len(added)))
 
     def _combine(self, keys: np.ndarray, counts: np.ndarray) -> None:
         """Add ``counts`` of ``keys`` (any order) to the arrays, then bound them."""
@@ -116,16 +132,23 @@ class CorpusStats:
 
     def doc_frequency(self, line: str) -> int:
         """In how many documents of the run this line appears."""
-        return self.key_frequencies([line_key(line)])[0]
+        return self.line_frequencies([line])[0]
 
     def key_frequencies(self, keys: list[int]) -> list[int]:
         """``doc_frequency`` of each line whose ``line_key`` is in ``keys`` (computed once, reused)."""
+        return self._frequencies(np.array(keys, dtype=np.uint64))
+
+    def line_frequencies(self, lines: Iterable[str]) -> list[int]:
+        """``doc_frequency`` of each of ``lines`` (cheaper than ``key_frequencies`` of their keys)."""
+        return self._frequencies(_keys(map(_digest, lines)))
+
+    def _frequencies(self, wanted: np.ndarray) -> list[int]:
         held, unseen = self.keys, 1 if self.pruned else 0
         if not len(held):
-            return [unseen] * len(keys)
-        wanted = np.array(keys, dtype=np.uint64)
-        at = np.searchsorted(held, wanted).clip(max=len(held) - 1)
-        return np.where(held[at] == wanted, self._counts[at], unseen).tolist()
+            return [unseen] * len(wanted)
+        at = held.searchsorted(wanted)  # "clip": a key past the last held one is at len(held)
+        found = held.take(at, mode="clip") == wanted
+        return np.where(found, self._counts.take(at, mode="clip"), unseen).tolist()
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> CorpusStats:
