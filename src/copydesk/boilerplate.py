@@ -36,7 +36,7 @@ from operator import itemgetter
 import numpy as np
 import yaml
 
-from copydesk.corpus import CorpusStats, words_key
+from copydesk.corpus import CorpusStats
 
 _WORD = re.compile(r"\w+")
 _END_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
@@ -403,17 +403,12 @@ def _sequences(numbers: list[int | None], gap: int = 3) -> list[int]:
     return [m if m > 1 else 0 for m in length]
 
 
-def doc_frequencies(
-    lines: list[str], stats: CorpusStats | None, words: list[list[str]] | None = None
-) -> list[int] | None:
+def doc_frequencies(lines: list[str], stats: CorpusStats | None) -> list[int] | None:
     """Each line's run-level document frequency (None without enough run statistics), so
-    ``light_candidates`` and ``line_features`` hash every line once (``words``: each line's
-    ``str.split()``, e.g. ``Scan.words``)."""
+    ``light_candidates`` and ``line_features`` hash every line once."""
     if stats is None or stats.n_docs < MIN_DOCS_FOR_DF:
         return None
-    if words is None:
-        words = [line.split() for line in lines]
-    return stats.key_frequencies(list(map(words_key, words)))
+    return stats.line_frequencies(lines)
 
 
 def line_features(
@@ -439,7 +434,7 @@ def line_features(
     title_toks = _title_tokens(title)
     words = sc.words if sc.words is not None else [line.split() for line in lines]
     if dfs is None:
-        dfs = doc_frequencies(lines, stats, words)
+        dfs = doc_frequencies(lines, stats)
     log_n = math.log1p(n)
     n_digits = [len(_DIGIT.findall(line)) for line in lines]
     table_run = _runs([d >= 2 and _two_numbers(line)
@@ -670,7 +665,7 @@ def light_candidates(
     start, end = sc.extent
     n = len(labels)
     if dfs is None:
-        dfs = doc_frequencies(lines, stats, sc.words)
+        dfs = doc_frequencies(lines, stats)
     out = set()
     for i, label in enumerate(labels):
         if label is not None:
@@ -858,7 +853,7 @@ def find_boilerplate(
     model = load_model()
     sc = scan(lines)
     heavy = is_page_dump(sc, model["gate"])
-    dfs = doc_frequencies(lines, stats, sc.words)
+    dfs = doc_frequencies(lines, stats)
     allowed = None if heavy else light_candidates(lines, sc, labels, stats, dfs)
     sections = link_sections(sc, labels, model.get("sections"))
     in_section = {i: (start, cat) for start, end, cat in sections for i in range(start, end)}

@@ -26,18 +26,13 @@ MAX_KEYS = 1_000_000
 def line_key(line: str) -> int:
     """A 64-bit, case- and space-insensitive key for a line (runs of whitespace as one space,
     none at the ends: ``str.split`` and ``\\s`` agree on what is whitespace)."""
-    return words_key(line.split())
-
-
-def words_key(words: list[str]) -> int:
-    """``line_key`` of a line given as its ``str.split()`` words (when already split)."""
-    norm = " ".join(words).casefold()
-    return int.from_bytes(_blake2b(norm.encode("utf-8"), digest_size=8).digest(), "big")
+    return int.from_bytes(_digest(line), "big")
 
 
 def _digest(line: str) -> bytes:
-    """``line_key(line)`` as 8 big-endian bytes (``_keys`` reads many at once). A line whose only
-    whitespace is single spaces (" " is the one printable whitespace character) is not split."""
+    """``line_key(line)`` as 8 big-endian bytes (``_keys`` reads many at once): blake2b of the
+    casefolded line with its whitespace runs as one space. A line whose only whitespace is
+    single spaces (" " is the one printable whitespace character) is not split."""
     norm = line.strip() if line.isprintable() and "  " not in line else " ".join(line.split())
     return _blake2b(norm.casefold().encode("utf-8"), digest_size=8).digest()
 
