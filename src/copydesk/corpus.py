@@ -129,15 +129,9 @@ class CorpusStats:
         """In how many documents of the run this line appears."""
         return self.line_frequencies([line])[0]
 
-    def key_frequencies(self, keys: list[int]) -> list[int]:
-        """``doc_frequency`` of each line whose ``line_key`` is in ``keys`` (computed once, reused)."""
-        return self._frequencies(np.array(keys, dtype=np.uint64))
-
     def line_frequencies(self, lines: Iterable[str]) -> list[int]:
-        """``doc_frequency`` of each of ``lines`` (cheaper than ``key_frequencies`` of their keys)."""
-        return self._frequencies(_keys(map(_digest, lines)))
-
-    def _frequencies(self, wanted: np.ndarray) -> list[int]:
+        """``doc_frequency`` of each of ``lines`` (a document's lines: one lookup for all)."""
+        wanted = _keys(map(_digest, lines))
         held, unseen = self.keys, 1 if self.pruned else 0
         if not len(held):
             return [unseen] * len(wanted)
