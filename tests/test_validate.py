@@ -18,10 +18,12 @@ from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from copydesk.rules_loader import load_rules
+from copydesk.rules_loader import VALIDATION_LINE, WORDS_LOOKAHEAD, load_rules, words_lookahead
 from copydesk.validate import (
     _BAD_ANCHOR,
     SuiteError,
+    _alternation,
+    _max_words,
     concat_tables,
     debris_finder,
     default_expectations_dir,
@@ -197,6 +199,16 @@ def test_one_debris_regex_finds_what_the_rule_patterns_find() -> None:
         assert bool(found) == any(p.search(text) for p in patterns), text
         if found:  # the expectation runs the rule patterns on the stretch found
             assert any(p.search(found.group()) for p in patterns), text
+
+
+def test_word_count_lookaheads_are_recognised_so_validation_checks_them_once() -> None:
+    """validate._alternation groups the patterns that start with the same word-count lookahead
+    (``rules_loader.WORDS_LOOKAHEAD``); should the two drift apart, nothing would be grouped."""
+    assert all(WORDS_LOOKAHEAD.fullmatch(words_lookahead(n)) for n in (1, 2, 12, 40, 1000))
+    rests = [p[len(VALIDATION_LINE):] for p in load_rules().patterns_for_validation()]
+    assert sum(bool(_max_words(r)) for r in rests) == sum(
+        1 for r in rests if r.startswith("(?=(?:\\S+"))
+    assert _alternation(rests).count("(?=(?:\\S+") < sum(bool(_max_words(r)) for r in rests)
 
 
 DEBRIS_PIECES = ["Share this article", "Read more:", "• Read more", "1. Related posts", "Advertisement",

@@ -98,13 +98,23 @@ class RuleSet:
             if rule.zone != "any":  # zone rules keep matching lines mid-article on purpose
                 continue
             # patterns only match lines of at most max_words words (listed phrases any line)
-            words = "" if rule.max_words is None else rf"(?=(?:\S+[^\S\n]+){{0,{rule.max_words - 1}}}\S*$)"
+            words = "" if rule.max_words is None else words_lookahead(rule.max_words)
             for p in rule.patterns:
                 out.append(rf"{VALIDATION_LINE}{words}(?:{non_capturing(p.pattern)})$")
             if rule.phrases:
                 alts = "|".join(re.escape(ph).replace(r"\ ", r"\s+") for ph in sorted(rule.phrases))
                 out.append(rf"{VALIDATION_LINE}(?:{alts})\s*[:»›…]?$")
         return out
+
+
+def words_lookahead(max_words: int) -> str:
+    """A lookahead that holds on a line of at most ``max_words`` words."""
+    return rf"(?=(?:\S+[^\S\n]+){{0,{max_words - 1}}}\S*$)"
+
+
+# What ``words_lookahead`` writes, for any count (validation checks it once for the patterns
+# that share it: validate._alternation)
+WORDS_LOOKAHEAD = re.compile(r"\(\?=\(\?:\\S\+\[\^\\S\\n\]\+\)\{0,\d+\}\\S\*\$\)")
 
 
 def non_capturing(pattern: str) -> str:

@@ -23,7 +23,7 @@ import yaml
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from wordfreq import zipf_frequency
 
-from copydesk.rules_loader import VALIDATION_LINE, Rule, RuleSet
+from copydesk.rules_loader import VALIDATION_LINE, WORDS_LOOKAHEAD, Rule, RuleSet
 
 if TYPE_CHECKING:  # pandas (~90 MB) is imported where tables are built: not in workers
     import pandas as pd
@@ -213,9 +213,9 @@ def _debris_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(prefix + "(?:" + _alternation([p[len(prefix):] for p in patterns]) + ")")
 
 
-# After ``VALIDATION_LINE``, the pattern of a rule with ``max_words`` starts with this
+# After ``VALIDATION_LINE``, the pattern of a rule with ``max_words`` starts with its
 # word-count lookahead, then its own group (``RuleSet.patterns_for_validation``).
-_MAX_WORDS = re.compile(r"\(\?=\(\?:\\S\+\[\^\\S\\n\]\+\)\{0,\d+\}\\S\*\$\)(?=\()")
+_MAX_WORDS = re.compile(WORDS_LOOKAHEAD.pattern + r"(?=\()")
 
 
 def _max_words(rest: str) -> str:
