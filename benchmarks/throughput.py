@@ -76,8 +76,8 @@ def generate(out: Path, n: int, seed: int = 0, remix: bool = True) -> int:
 
     rng = random.Random(seed)
     articles = _articles()
-    language = {a: detect_language(a) for a in articles}
-    pools = _sentences(articles, language)
+    language = {a: detect_language(a) for a in articles} if remix else {}
+    pools = _sentences(articles, language) if remix else {}
     out.mkdir(parents=True, exist_ok=True)
     total = 0
     for i in range(n):
@@ -85,7 +85,7 @@ def generate(out: Path, n: int, seed: int = 0, remix: bool = True) -> int:
         while kept <= 3600:  # article bodies (a short one is followed by another) up to ~4 KB
             article = rng.choice(articles)
             body = [ln for ln in article.splitlines() if ln.strip()]
-            pool = pools[language[article]] if remix else []
+            pool = pools.get(language.get(article), [])
             start = rng.randrange(max(1, len(body) - 12)) if not text else 0
             for line in body[start:]:
                 if kept > 3600:
