@@ -46,12 +46,11 @@ from copydesk import boilerplate, byline, language, pipeline  # noqa: E402
 from copydesk.corpus import CorpusStats  # noqa: E402
 from copydesk.document import Document, RawDoc  # noqa: E402
 from copydesk.read import InputError  # noqa: E402
-from copydesk.rules_loader import load_rules  # noqa: E402
 from copydesk.validate import (  # noqa: E402
     CHECK_COLUMNS,
-    debris_finder,
     document_checks,
     document_rows,
+    rules_debris_finder,
 )
 from copydesk.write import shard_name, write_documents  # noqa: E402
 
@@ -113,7 +112,7 @@ def records(items: list) -> list[dict]:
 
 def rows(records: list[dict], settings: pipeline.Settings) -> list[dict]:
     """The validation rows of the published documents, as a batch task computes them."""
-    return document_rows(records, debris=debris_finder(load_rules(settings.rules)))
+    return document_rows(records, debris=rules_debris_finder(settings.rules))
 
 
 def profile(raws: list[RawDoc], stats: CorpusStats, settings: pipeline.Settings) -> Counter[str]:
@@ -171,7 +170,7 @@ def check(raws: list[RawDoc], settings: pipeline.Settings, path: Path | None,
         current |= {f"text:{r.id}": record(d) for r, d in zip(raws[-150:], plain, strict=True)}
         diffs += compare(current, path)
     if rows_path is not None:
-        debris = debris_finder(load_rules(settings.rules))
+        debris = rules_debris_finder(settings.rules)
         current = {f"row:{row['id']}:{i}": row for i, row in enumerate(rows(records(items + plain), settings))}
         for r in raws:  # the inputs as written (debris and all; a line of it as the title),
             # and as mojibake (UTF-8 read as Latin-1)

@@ -20,7 +20,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
@@ -41,12 +40,11 @@ from copydesk.rules_loader import load_rules
 from copydesk.sources import DEFAULT_SOURCES, Part, SourceOptions, iter_part, plan
 from copydesk.validate import (
     CheckResult,
-    DebrisFinder,
     ValidationReport,
     concat_tables,
-    debris_finder,
     document_rows,
     rows_table,
+    rules_debris_finder,
     run_table,
     validate,
 )
@@ -329,12 +327,6 @@ def _stats(path: str | None) -> CorpusStats | None:
     return _STATS_CACHE[path]
 
 
-@lru_cache(maxsize=4)
-def _debris(rules: tuple[str, ...]) -> DebrisFinder:
-    """The debris check for a rules set, built once per process (~1 ms; tasks share it)."""
-    return debris_finder(load_rules(rules))
-
-
 def clean_batch_to_shard(
     output_dir: Path, index: int, batch: list[Part], *, key: str, layout: Layout,
     settings: Settings, options: SourceOptions = DEFAULT_SOURCES, stats_file: str | None = None,
@@ -354,7 +346,7 @@ def clean_batch_to_shard(
     start = time.perf_counter()
     # validation's rows (costly columns computed here, in parallel) and the review page's
     # flagged or repaired candidates; both before the marker, which vouches for them
-    rows = document_rows(documents, debris=_debris(settings.rules))
+    rows = document_rows(documents, debris=rules_debris_finder(settings.rules))
     atomic_write_text(_rows_path(output_dir, index), json.dumps(rows, ensure_ascii=False))
     atomic_write_text(_review_path(output_dir, index),
                       json.dumps(review_candidates(documents, first=0, limit=REVIEW_LIMIT),

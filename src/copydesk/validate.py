@@ -23,7 +23,7 @@ import yaml
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from wordfreq import zipf_frequency
 
-from copydesk.rules_loader import VALIDATION_LINE, WORDS_LOOKAHEAD, Rule, RuleSet
+from copydesk.rules_loader import VALIDATION_LINE, WORDS_LOOKAHEAD, Rule, RuleSet, load_rules
 
 if TYPE_CHECKING:  # pandas (~90 MB) is imported where tables are built: not in workers
     import pandas as pd
@@ -306,14 +306,14 @@ def _finder(patterns: tuple[tuple[str, int, float], ...]) -> DebrisFinder:
 
 def debris_finder(rules: RuleSet | None = None) -> DebrisFinder:
     """The debris check for ``rules`` (default: copydesk's own)."""
-    return _finder(_line_tokens(rules)) if rules is not None else _default_finder()
+    return _finder(_line_tokens(rules)) if rules is not None else rules_debris_finder()
 
 
-@lru_cache(maxsize=1)
-def _default_finder() -> DebrisFinder:
-    from copydesk.rules_loader import load_rules
-
-    return debris_finder(load_rules(()))
+@lru_cache(maxsize=4)
+def rules_debris_finder(user_files: tuple[str, ...] = ()) -> DebrisFinder:
+    """The debris check for copydesk's rules plus ``user_files`` (``load_rules``), built once
+    per process (~1 ms; a run's batch tasks share it)."""
+    return debris_finder(load_rules(user_files))
 
 
 CHECK_COLUMNS = ("mojibake", "fused_tokens", "title_in_text", "debris")
